@@ -1,0 +1,185 @@
+"""Load the award-year files and notices from content folders, and check them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from award.calendar import default_calendar
+from award.errors import AwardError
+from award.models import AwardYear, Ballot, Entrant, Notice, NoticeMeta, YearFile
+from award.moments import to_moment
+from award.problems import ContentError, Problem, display_path
+from award.validation import problems_from_validation
+from award.windows import Window
+
+YEARS_FOLDER = "awards"
+NOTICES_FOLDER = "notices"
+NOTICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
+FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Every award year and notice found in the content folders."""
+
+    years: tuple[YearFile, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    _by_year: dict[int, YearFile] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_year.update({item.data.year: item for item in self.years})
+
+    def year(self, year: int) -> YearFile | None:
+        """The award year's data, if there is a file for it."""
+        return self._by_year.get(year)
+
+    def entrant(self, year: int, entrant_id: str) -> Entrant | None:
+        """An entrant of a year by id."""
+        found = self.year(year)
+        if found is None:
+            return None
+        return next((e for e in found.data.entrants if e.id == entrant_id), None)
+
+    def ballots(self) -> Iterator[tuple[int, Ballot]]:
+        """Every ballot with its award year."""
+        for item in self.years:
+            for ballot in item.data.ballots:
+                yield item.data.year, ballot
+
+    def notice(self, notice_id: str) -> Notice | None:
+        """A notice by id (its file name without .md)."""
+        return next((n for n in self.notices if n.id == notice_id), None)
+
+    @property
+    def is_demo(self) -> bool:
+        """Whether any of the content is demo data."""
+        return any(y.data.demo for y in self.years) or any(n.meta.demo for n in self.notices)
+
+
+def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
+    """Parse a YAML file; a syntax error becomes a problem with its line."""
+    file = display_path(path)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")), []
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行" if mark else ""
+        reason = getattr(error, "problem", None) or str(error)
+        return None, [Problem(file, where, "YAML", f"YAML 格式错误：{reason}")]
+    except UnicodeDecodeError:
+        return None, [Problem(file, "", "编码", "文件须为 UTF-8 编码")]
+
+
+def load_year(path: Path) -> tuple[YearFile | None, list[Problem]]:
+    """Load one award-year file."""
+    file = display_path(path)
+    data, problems = read_yaml(path)
+    if problems:
+        return None, problems
+    if not isinstance(data, dict):
+        return None, [Problem(file, "", "格式", "年度文件应为键值表（year、entrants、stages…）")]
+    try:
+        year = AwardYear.model_validate(data)
+    except ValidationError as error:
+        return None, list(problems_from_validation(error, data, file))
+    if path.stem != str(year.year):
+        return None, [Problem(file, "year", "格式", f"文件名应为 {year.year}.yml，与 year 一致")]
+    return YearFile(path=path, data=year), []
+
+
+def split_front_matter(text: str) -> tuple[str | None, str]:
+    """Split a Markdown page into its YAML front matter (if any) and its body."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return None, text
+    return match.group(1), text[match.end() :]
+
+
+def resolve_window(meta: NoticeMeta) -> Window | None:
+    """A notice's window, with an end computed from working days where so written."""
+    if meta.window is None:
+        return None
+    end = meta.window.end
+    if end is None:
+        assert meta.window.working_days is not None
+        last = default_calendar().add_working_days(
+            meta.window.start.date(), meta.window.working_days
+        )
+        end = to_moment(last + timedelta(days=1))
+    return Window(start=meta.window.start, end=end)
+
+
+def load_notice(path: Path) -> tuple[Notice | None, list[Problem]]:
+    """Load one notice page and its front matter."""
+    file = display_path(path)
+    if not NOTICE_ID.match(path.stem):
+        rule = "文件名只能由小写字母、数字和 - 组成，如 2026-11-20-publicity.md"
+        return None, [Problem(file, "", "文件名", rule)]
+    try:
+        header, body = split_front_matter(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return None, [Problem(file, "", "编码", "文件须为 UTF-8 编码")]
+    if header is None:
+        return None, [
+            Problem(file, "", "格式", "通知须以 --- 包围的 YAML 头信息开始（title、date…）")
+        ]
+    try:
+        data = yaml.safe_load(header)
+    except yaml.YAMLError as error:
+        reason = getattr(error, "problem", None) or str(error)
+        return None, [Problem(file, "头信息", "YAML", f"YAML 格式错误：{reason}")]
+    if not isinstance(data, dict):
+        return None, [Problem(file, "头信息", "格式", "头信息应为键值表")]
+    try:
+        meta = NoticeMeta.model_validate(data)
+        window = resolve_window(meta)
+    except ValidationError as error:
+        return None, list(problems_from_validation(error, data, file))
+    except AwardError as error:
+        return None, [Problem(file, "window", "工作日", str(error))]
+    return Notice(id=path.stem, path=path, meta=meta, body=body, window=window), []
+
+
+def discover(roots: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """The award-year files and notice pages under the content folders."""
+    years: list[Path] = []
+    notices: list[Path] = []
+    for root in roots:
+        years += sorted((root / YEARS_FOLDER).glob("*.yml"))
+        notices += sorted(p for p in (root / NOTICES_FOLDER).glob("*.md") if p.name != "index.md")
+    return years, notices
+
+
+def load_content(roots: Sequence[Path], *, check: bool = True, allow_demo: bool = True) -> Content:
+    """Load and (by default) check all content; raise ContentError listing every problem."""
+    from award.rules import check_content
+
+    year_paths, notice_paths = discover(roots)
+    problems: list[Problem] = []
+    years: list[YearFile] = []
+    notices: list[Notice] = []
+    for path in year_paths:
+        item, found = load_year(path)
+        problems += found
+        if item is not None:
+            years.append(item)
+    for path in notice_paths:
+        notice, found = load_notice(path)
+        problems += found
+        if notice is not None:
+            notices.append(notice)
+    notices.sort(key=lambda n: (n.meta.date, n.id), reverse=True)
+    content = Content(years=tuple(years), notices=tuple(notices))
+    if check:
+        problems += check_content(content, allow_demo=allow_demo)
+    if problems:
+        raise ContentError(problems)
+    return content

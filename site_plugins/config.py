@@ -1,0 +1,18 @@
+"""Configuration of the award plugin."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class AwardPluginConfig(Config):
+    """Where the award content lives and where the pages find the vote service."""
+
+    #: A folder of demo content (awards/*.yml, notices/*.md) to add; empty for production,
+    #: where any content marked ``demo: true`` fails the build.
+    demo_dir = c.Type(str, default="")
+    #: The URL path under which the vote and objection service answers.
+    api_base = c.Type(str, default="/api")
+    #: The moment the build treats as "now" (ISO date-time); empty for the real time.
+    now = c.Type(str, default="")

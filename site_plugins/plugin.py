@@ -1,0 +1,98 @@
+"""The award plugin: load the award content, check it against the rules, render it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from award.calendar import now as current_time
+from award.content import NOTICES_FOLDER, YEARS_FOLDER, Content, load_content
+from award.errors import AwardError
+from award.moments import to_moment
+from site_plugins import outputs, render
+from site_plugins.banner import banner_items
+from site_plugins.config import AwardPluginConfig
+
+
+class AwardPlugin(BasePlugin[AwardPluginConfig]):
+    """Checks every list and notice at build time and renders lists, notices, feeds and indexes."""
+
+    def __init__(self) -> None:
+        self.content = Content()
+        self.now = current_time()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Load and check the content; any broken rule stops the build with every problem."""
+        self.now = to_moment(self.config.now) if self.config.now else current_time()
+        roots = [Path(config.docs_dir)]
+        if self.config.demo_dir:
+            roots.append(Path(self.config.demo_dir))
+        try:
+            self.content = load_content(roots, allow_demo=bool(self.config.demo_dir))
+        except AwardError as error:
+            raise PluginError(str(error)) from None
+        return config
+
+    @event_priority(50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Replace the raw data files with the generated pages and machine-readable outputs."""
+        for file in list(files):
+            if file.src_uri.startswith(f"{YEARS_FOLDER}/") and file.src_uri.endswith(".yml"):
+                files.remove(file)
+        site_url = config.site_url or "/"
+        generated: dict[str, str] = {
+            f"{NOTICES_FOLDER}/index.md": render.notices_index(self.content.notices, self.now),
+            f"{NOTICES_FOLDER}/feed.xml": outputs.rss_feed(
+                list(self.content.notices), site_url, config.site_name
+            ),
+            f"{YEARS_FOLDER}/index.md": render.years_index(self.content),
+            "status-index.json": outputs.status_index(self.content),
+        }
+        for item in self.content.years:
+            year = item.data.year
+            generated[f"{YEARS_FOLDER}/{year}.md"] = render.year_page(item.data)
+            generated[f"{YEARS_FOLDER}/{year}.json"] = outputs.year_json(item.data)
+            events = outputs.year_events(self.content, year, site_url)
+            generated[f"{YEARS_FOLDER}/{year}.ics"] = outputs.ics_calendar(events, self.now)
+        for notice in self.content.notices:
+            uri = f"{NOTICES_FOLDER}/{notice.id}.md"
+            if files.get_file_from_path(uri) is None:
+                generated[uri] = notice.path.read_text(encoding="utf-8")
+        for uri, text in generated.items():
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, uri, content=text))
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Give each notice page its dates, window, published list and objection link."""
+        uri = page.file.src_uri
+        if uri.startswith(f"{NOTICES_FOLDER}/") and uri != f"{NOTICES_FOLDER}/index.md":
+            notice = self.content.notice(Path(uri).stem)
+            if notice is not None:
+                return render.notice_page(self.content, notice, markdown, self.config.api_base)
+        return markdown
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        """Expose the banner's windows and the demo flag to the theme templates."""
+        env.globals["award_banner"] = banner_items(self.content, self.now)
+        env.globals["award_demo"] = self.content.is_demo
+        env.globals["award_api_base"] = self.config.api_base
+        return env
+
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        """Stamp the build time on every page so the browser can tell stale banners."""
+        context["award_built_at"] = self.now.isoformat()
+        return context

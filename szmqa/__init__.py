@@ -1,0 +1,1 @@
+"""The secretariat's command line: check content, scaffold notices, build and serve."""

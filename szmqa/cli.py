@@ -1,0 +1,157 @@
+"""The ``szmqa`` command: check content, scaffold notices, write demo data, build, serve."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from award.calendar import today
+from award.content import load_content, load_notice
+from award.demo import write_demo
+from award.errors import AwardError
+from award.models import NoticeKind
+from award.stages import Stage
+from szmqa.notices import new_notice
+
+DEFAULT_DEMO_DIR = Path("var/demo")
+DEFAULT_SITE_DIR = Path("var/site")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check every year file and notice against the award's rules."""
+    roots = [args.docs] + ([args.demo_dir] if args.demo_dir else [])
+    content = load_content(roots, allow_demo=args.demo_dir is not None)
+    print(f"检查通过：{len(content.years)} 个年度文件，{len(content.notices)} 个通知。")
+    return 0
+
+
+def cmd_new_notice(args: argparse.Namespace) -> int:
+    """Scaffold a notice file, computing a publicity window's end in working days."""
+    path = new_notice(
+        args.docs,
+        title=args.title,
+        published=args.date,
+        slug=args.slug,
+        kind=NoticeKind(args.kind),
+        year=args.year,
+        stage=Stage(args.stage) if args.stage else None,
+        start=args.start,
+        working_days=args.working_days,
+        objections=args.objections,
+    )
+    notice, problems = load_notice(path)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"已创建 {path}")
+    if notice is not None and notice.window is not None:
+        print(f"公示期：{notice.window.describe()}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Write the fictional demo award year dated around a day."""
+    folder = write_demo(args.out, args.today)
+    print(f"演示数据已写入 {folder}")
+    return 0
+
+
+def build_site(site_dir: Path, demo_dir: Path | None) -> None:
+    """Build the site with MkDocs (strict), with the demo content if given."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env["SZMQA_DEMO_DIR"] = str(demo_dir.resolve()) if demo_dir else ""
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site_dir)]
+    if subprocess.run(command, env=env, check=False).returncode != 0:
+        raise AwardError("站点构建失败，见上方信息")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Build the static site into a folder."""
+    demo_dir = write_demo(args.demo_dir, today()) if args.demo else None
+    build_site(args.site, demo_dir)
+    print(f"站点已构建到 {args.site}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Build the site and serve it with the vote service on one port."""
+    demo_dir = write_demo(args.demo_dir, today()) if args.demo else None
+    build_site(args.site, demo_dir)
+    import uvicorn
+
+    from vote_api.main import create_app
+    from vote_api.settings import Settings
+
+    overrides: dict[str, object] = {"site_dir": args.site.resolve()}
+    if demo_dir is not None:
+        overrides["demo_dir"] = demo_dir.resolve()
+    app = create_app(Settings(**overrides))
+    print(f"站点与投票服务：http://{args.host}:{args.port}/")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写作 2026-11-20，而不是“{text}”") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    root = argparse.ArgumentParser(
+        prog="szmqa", description="深圳市市长质量奖：内容检查、通知、构建与服务"
+    )
+    sub = root.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="按奖项规则检查全部年度数据和通知，不构建站点")
+    check.add_argument("--docs", type=Path, default=Path("docs"), help="内容目录（默认 docs）")
+    check.add_argument("--demo-dir", type=Path, default=None, help="同时检查的演示数据目录")
+    check.set_defaults(func=cmd_check)
+
+    notice = sub.add_parser("new-notice", help="新建通知文件；公示期按工作日自动计算截止日期")
+    notice.add_argument("--title", required=True, help="通知标题")
+    notice.add_argument("--slug", required=True, help="文件名后缀，如 publicity")
+    notice.add_argument("--date", type=_date, default=today(), help="发布日期（默认今天）")
+    notice.add_argument("--kind", choices=[k.value for k in NoticeKind], default="announcement")
+    notice.add_argument("--year", type=int, help="年度（公布名单时必填）")
+    notice.add_argument("--stage", choices=[s.value for s in Stage], help="公布的阶段名单")
+    notice.add_argument("--start", type=_date, help="公示开始日期（默认发布日期）")
+    notice.add_argument("--working-days", type=int, help="公示工作日数（默认 5）")
+    notice.add_argument("--objections", action="store_true", help="公示期间开放异议")
+    notice.add_argument("--docs", type=Path, default=Path("docs"))
+    notice.set_defaults(func=cmd_new_notice)
+
+    demo = sub.add_parser("demo", help="写入演示年度数据（虚构）")
+    demo.add_argument("--out", type=Path, default=DEFAULT_DEMO_DIR)
+    demo.add_argument("--today", type=_date, default=today())
+    demo.set_defaults(func=cmd_demo)
+
+    for name, func, text in (
+        ("build", cmd_build, "构建静态站点"),
+        ("serve", cmd_serve, "构建站点并在同一端口提供站点与投票服务"),
+    ):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("--demo", action="store_true", help="包含演示数据")
+        command.add_argument("--demo-dir", type=Path, default=DEFAULT_DEMO_DIR)
+        command.add_argument("--site", type=Path, default=DEFAULT_SITE_DIR)
+        if name == "serve":
+            command.add_argument("--host", default="127.0.0.1")
+            command.add_argument("--port", type=int, default=8000)
+        command.set_defaults(func=func)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; content problems print as a list and exit with status 1."""
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except AwardError as error:
+        print(error, file=sys.stderr)
+        return 1

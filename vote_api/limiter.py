@@ -1,0 +1,97 @@
+"""Rate limits (slowapi) per client address, configured explicitly from the settings.
+
+If the shared storage (Redis) is down, the limiter falls back to per-process in-memory
+limits and logs it, rather than failing every request: the captcha and the database's
+one-vote-per-voter constraint still hold, and the limits come back with Redis.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from limits import RateLimitItem, parse
+from slowapi import Limiter
+from slowapi.errors import RateLimitExceeded
+
+from vote_api.client import request_address
+from vote_api.errors import error_body
+from vote_api.settings import Settings
+
+log = logging.getLogger("vote_api.limiter")
+EMPTY_CONFIG = Path(__file__).with_name("ratelimit.env")
+
+#: Moving-window limits per client address. Mobile carriers put many people behind one
+#: address (CGNAT), so these stop scripts, not crowds; the captcha and the one-vote-per-voter
+#: constraint stop repeat votes.
+CAPTCHA_LIMIT = "30/minute;300/hour"
+VOTE_LIMIT = "20/minute;200/hour"
+RECEIPT_LIMIT = "60/minute"
+OBJECTION_LIMIT = "5/minute;20/hour"
+FOLLOW_UP_LIMIT = "30/minute"
+
+
+def make_limiter(settings: Settings) -> Limiter:
+    """A limiter whose storage, strategy and switch come only from the settings."""
+    limiter = Limiter(
+        key_func=request_address,
+        storage_uri=settings.ratelimit_storage_uri,
+        strategy="moving-window",
+        enabled=settings.ratelimit_enabled,
+        headers_enabled=False,
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
+        config_filename=str(EMPTY_CONFIG),
+        key_prefix="szmqa",
+    )
+    limiter.enabled = settings.ratelimit_enabled
+    return limiter
+
+
+def hit_daily_cap(limiter: Limiter, cap: int, *keys: str) -> int | None:
+    """Count one hit against a per-day cap; return seconds to wait if the cap is reached.
+
+    Used for caps that depend on the request (a ballot's daily cap per address).
+    """
+    if not limiter.enabled:
+        return None
+    item: RateLimitItem = parse(f"{cap}/day")
+    try:
+        if limiter.limiter.hit(item, *keys):
+            return None
+        reset_at, _remaining = limiter.limiter.get_window_stats(item, *keys)
+    except Exception:  # the shared storage is down: fail open, as the limiter does
+        log.warning("rate-limit storage unavailable; daily cap not applied")
+        return None
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+def install_limiter(app: FastAPI, limiter: Limiter) -> None:
+    """Attach the limiter and turn its refusals into a Chinese 429 with Retry-After."""
+    app.state.limiter = limiter
+
+    @app.exception_handler(RateLimitExceeded)
+    async def _too_many(request: Request, error: RateLimitExceeded) -> JSONResponse:
+        retry = seconds_until_reset(limiter, request)
+        return JSONResponse(
+            error_body("rate_limited", f"请求过于频繁，请在 {retry} 秒后重试"),
+            status_code=429,
+            headers={"Retry-After": str(retry)},
+        )
+
+
+def seconds_until_reset(limiter: Limiter, request: Request) -> int:
+    """Seconds until the limit that refused this request lets it through again."""
+    current = getattr(request.state, "view_rate_limit", None)
+    if current is None:
+        return 60
+    item, keys = current
+    try:
+        reset_at, _remaining = limiter.limiter.get_window_stats(item, *keys)
+    except Exception:
+        return max(1, int(item.get_expiry()))
+    return max(1, math.ceil(reset_at - time.time()))

@@ -1,0 +1,77 @@
+"""Issuing captchas for a vote on a ballot or an objection to a notice."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+from slowapi import Limiter
+
+from award.content import Content
+from vote_api.captcha import CaptchaKind
+from vote_api.deps import CaptchaDep, ContentDep, DatabaseDep, NowDep
+from vote_api.errors import APIError
+from vote_api.limiter import CAPTCHA_LIMIT
+
+
+class CaptchaRequest(BaseModel):
+    """What the captcha is for: a vote on a ballot, or an objection to a notice."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: Literal["vote", "objection"]
+    target: str = Field(min_length=1, max_length=80)
+    kind: CaptchaKind = CaptchaKind.IMAGE
+
+
+class CaptchaOut(BaseModel):
+    """A challenge: its id, and the image or audio to answer, as base64."""
+
+    captcha_id: str
+    kind: CaptchaKind
+    media_type: str
+    data: str
+    expires_in: int
+
+
+def captcha_scope(content: Content, purpose: str, target: str) -> str:
+    """The scope a challenge is bound to; refuses an unknown ballot or notice."""
+    if purpose == "vote":
+        if not any(ballot.id == target for _, ballot in content.ballots()):
+            raise APIError(404, "ballot_not_found", f"没有编号为 {target} 的投票")
+        return f"vote:{target}"
+    notice = content.notice(target)
+    if notice is None or not notice.meta.objections:
+        raise APIError(404, "notice_not_found", f"没有编号为 {target} 的可提出异议的公示")
+    return f"objection:{target}"
+
+
+def build_router(limiter: Limiter) -> APIRouter:
+    """The captcha router, limited per client address."""
+    router = APIRouter(tags=["captcha"])
+
+    @router.post("/captchas", response_model=CaptchaOut)
+    @limiter.limit(CAPTCHA_LIMIT)
+    async def issue_captcha(
+        request: Request,
+        body: CaptchaRequest,
+        content: ContentDep,
+        db: DatabaseDep,
+        captcha: CaptchaDep,
+        now: NowDep,
+    ) -> CaptchaOut:
+        """Issue a single-use challenge bound to the ballot or notice, valid a few minutes."""
+        scope = captcha_scope(content, body.purpose, body.target)
+        challenge_id, media_type, data = await db.run(
+            lambda session: captcha.issue(session, scope, body.kind, now)
+        )
+        return CaptchaOut(
+            captcha_id=challenge_id,
+            kind=body.kind,
+            media_type=media_type,
+            data=data,
+            expires_in=int(captcha.ttl.total_seconds()),
+        )
+
+    return router
