@@ -226,7 +226,9 @@ def check_quotas(item: YearFile) -> Iterator[Problem]:
         counted = [
             (entry, entrant)
             for entry, entrant in stage_entries(item.data, stage)
-            if entry.level not in (None, Level.SPECIAL) and not entry.repeat
+            if entry.level not in (None, Level.SPECIAL)
+            and not entry.repeat
+            and level_allowed(entrant.category, entry.level)
         ]
         per_level = Counter((entrant.category, entry.level) for entry, entrant in counted)
         for (category, level), count in sorted(per_level.items()):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from award.content import Content
-from award.moments import SHANGHAI
+from award.moments import SHANGHAI, is_midnight
 from award.windows import Window, WindowState
 
 
@@ -24,12 +24,17 @@ class BannerItem:
 
 def _item(text: str, href: str, window: Window, now: datetime) -> BannerItem:
     end = window.end.astimezone(SHANGHAI)
+    if is_midnight(end):
+        last = window.last_day
+        end_text = f"至{last.year}年{last.month}月{last.day}日"
+    else:
+        end_text = f"截止 {end.year}年{end.month}月{end.day}日 {end:%H:%M}"
     return BannerItem(
         text=text,
         href=href,
         start=window.start.isoformat(),
         end=window.end.isoformat(),
-        end_text=f"{end.year}年{end.month}月{end.day}日 {end:%H:%M}",
+        end_text=end_text,
         open_at_build=window.state(now) is WindowState.OPEN,
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
@@ -15,4 +17,5 @@ class AwardPluginConfig(Config):
     #: The URL path under which the vote and objection service answers.
     api_base = c.Type(str, default="/api")
     #: The moment the build treats as "now" (ISO date-time); empty for the real time.
-    now = c.Type(str, default="")
+    #: (An !ENV value arrives already parsed by YAML, hence a datetime is accepted too.)
+    now = c.Type((str, datetime), default="")

@@ -47,7 +47,7 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
             if file.src_uri.startswith(f"{YEARS_FOLDER}/") and file.src_uri.endswith(".yml"):
                 files.remove(file)
         site_url = config.site_url or "/"
-        generated: dict[str, str] = {
+        generated: dict[str, str | bytes] = {
             f"{NOTICES_FOLDER}/index.md": render.notices_index(self.content.notices, self.now),
             f"{NOTICES_FOLDER}/feed.xml": outputs.rss_feed(
                 list(self.content.notices), site_url, config.site_name
@@ -60,7 +60,9 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
             generated[f"{YEARS_FOLDER}/{year}.md"] = render.year_page(item.data)
             generated[f"{YEARS_FOLDER}/{year}.json"] = outputs.year_json(item.data)
             events = outputs.year_events(self.content, year, site_url)
-            generated[f"{YEARS_FOLDER}/{year}.ics"] = outputs.ics_calendar(events, self.now)
+            generated[f"{YEARS_FOLDER}/{year}.ics"] = outputs.ics_calendar(
+                events, self.now
+            ).encode()
         for notice in self.content.notices:
             uri = f"{NOTICES_FOLDER}/{notice.id}.md"
             if files.get_file_from_path(uri) is None:
@@ -80,7 +82,8 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
         if uri.startswith(f"{NOTICES_FOLDER}/") and uri != f"{NOTICES_FOLDER}/index.md":
             notice = self.content.notice(Path(uri).stem)
             if notice is not None:
-                return render.notice_page(self.content, notice, markdown, self.config.api_base)
+                has_vote_page = files.get_file_from_path("vote.md") is not None
+                return render.notice_page(self.content, notice, markdown, vote_page=has_vote_page)
         return markdown
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:

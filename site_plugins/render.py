@@ -120,7 +120,7 @@ def notices_index(notices: Iterable[Notice], now: datetime) -> str:
     return "\n".join(lines) + "\n"
 
 
-def notice_page(content: Content, notice: Notice, body: str, api_base: str) -> str:
+def notice_page(content: Content, notice: Notice, body: str, *, vote_page: bool) -> str:
     """A notice's Markdown: its date and window, its text, the list it publishes, how to object."""
     meta = notice.meta
     lines = [f"# {meta.title}", ""]
@@ -147,7 +147,7 @@ def notice_page(content: Content, notice: Notice, body: str, api_base: str) -> s
             "",
             stage_table(year.data, meta.stage, meta.category),
         ]
-    if meta.ballots:
+    if meta.ballots and vote_page:
         lines += ["## 网络投票", "", "请前往[网络投票](../vote.md)页面参与投票。", ""]
     if meta.objections and notice.window is not None:
         lines += [
