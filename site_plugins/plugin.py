@@ -27,10 +27,12 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
     def __init__(self) -> None:
         self.content = Content()
         self.now = current_time()
+        self._lists: dict[str, str] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and check the content; any broken rule stops the build with every problem."""
         self.now = to_moment(self.config.now) if self.config.now else current_time()
+        self._lists = {}
         roots = [Path(config.docs_dir)]
         if self.config.demo_dir:
             roots.append(Path(self.config.demo_dir))
@@ -85,6 +87,10 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
                 has_vote_page = files.get_file_from_path("vote.md") is not None
                 return render.notice_page(self.content, notice, markdown, vote_page=has_vote_page)
         return markdown
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Put the stage lists into the rendered page (after Markdown and search indexing)."""
+        return render.fill_list_slots(output, self.content, self._lists)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """Expose the banner's windows and the demo flag to the theme templates."""

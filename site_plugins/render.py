@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from html import escape
@@ -24,29 +25,60 @@ def cell(text: str) -> str:
     return escape(text).replace("|", "&#124;")
 
 
+def list_slot(year: int, stage: Stage, category: Category | None = None) -> str:
+    """A placeholder the plugin replaces with the list's HTML once the page is rendered.
+
+    Long lists go in after Markdown and search indexing: neither has to parse thousands of
+    table cells (a site with 1,000 notices builds several times faster), and entrants are
+    found with the status lookup rather than through the search index every visitor loads.
+    """
+    return f'<div class="award-list-slot" data-list="{year}/{stage.value}/{category.value if category else ""}"></div>'
+
+
+SLOT = re.compile(r'<div class="award-list-slot" data-list="(\d+)/(\w+)/(\w*)"></div>')
+
+
+def fill_list_slots(html: str, content: Content, cache: dict[str, str]) -> str:
+    """Replace every list placeholder in a rendered page with the list's tables (cached)."""
+
+    def replace(match: re.Match[str]) -> str:
+        key = match.group(0)
+        if key not in cache:
+            item = content.year(int(match.group(1)))
+            category = Category(match.group(3)) if match.group(3) else None
+            cache[key] = stage_table(item.data, Stage(match.group(2)), category) if item else ""
+        return cache[key]
+
+    return SLOT.sub(replace, html)
+
+
 def stage_table(year: AwardYear, stage: Stage, category: Category | None = None) -> str:
-    """A stage's list as Markdown tables, one per category."""
+    """A stage's list as HTML tables, one per category, with a heading for each."""
     parts: list[str] = []
     categories = [category] if category else list(Category)
+    levelled = stage in LEVELLED_STAGES
+    head = "<th>序号</th><th>申报主体</th><th>类型</th><th>项目名称</th>"
+    if levelled:
+        head += "<th>等次</th><th>备注</th>"
     for cat in categories:
         rows = stage_entries(year, stage, cat)
         if not rows:
             continue
-        levelled = stage in LEVELLED_STAGES
-        head = "| 序号 | 申报主体 | 类型 | 项目名称 |" + (" 等次 | 备注 |" if levelled else "")
-        rule = "| ---: | --- | --- | --- |" + (" --- | --- |" if levelled else "")
-        lines = [f"#### {cat.label}", "", head, rule]
+        body = []
         for index, (entry, entrant) in enumerate(rows, start=1):
-            line = (
-                f"| {index} | {cell(entrant.name)} | {entrant.kind.label} | "
-                f"{cell(entrant.project or '—')} |"
-            )
+            cells = [str(index), entrant.name, entrant.kind.label, entrant.project or "—"]
             if levelled:
-                note = "再次获得同一等次，不占名额" if entry.repeat else ""
-                line += f" {entry.level.label if entry.level else ''} | {note} |"
-            lines.append(line)
-        parts.append("\n".join(lines))
-    return "\n\n".join(parts) + "\n" if parts else "本阶段名单暂未公布。\n"
+                cells += [
+                    entry.level.label if entry.level else "",
+                    "再次获得同一等次，不占名额" if entry.repeat else "",
+                ]
+            body.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+        parts.append(
+            f"<h4>{cat.label}</h4>\n"
+            f'<div class="md-typeset__table"><table class="award-list">\n<thead><tr>{head}</tr></thead>\n'
+            "<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table></div>"
+        )
+    return "\n".join(parts) if parts else "<p>本阶段名单暂未公布。</p>"
 
 
 def year_page(year: AwardYear) -> str:
@@ -62,7 +94,7 @@ def year_page(year: AwardYear) -> str:
         f"日程（iCalendar）：[{year.year}.ics]({year.year}.ics)\n"
     )
     for stage in published:
-        lines += [f"## {stage.label}名单", "", stage_table(year, stage)]
+        lines += [f"## {stage.label}名单", "", list_slot(year.year, stage), ""]
     return "\n".join(lines)
 
 
@@ -145,7 +177,8 @@ def notice_page(content: Content, notice: Notice, body: str, *, vote_page: bool)
         lines += [
             f"## {title}{meta.stage.label}名单",
             "",
-            stage_table(year.data, meta.stage, meta.category),
+            list_slot(year.data.year, meta.stage, meta.category),
+            "",
         ]
     if meta.ballots and vote_page:
         lines += ["## 网络投票", "", "请前往[网络投票](../vote.md)页面参与投票。", ""]
