@@ -179,47 +179,43 @@ def _stages() -> dict[str, list[Any]]:
     return stages
 
 
+def _ballot(
+    year: int, category: Category, opens: date, closes: date, period: str, max_choices: int = 1
+) -> dict[str, Any]:
+    return {
+        "id": f"{year}-{category.value}",
+        "category": category.value,
+        "title": f"{year}年度{category.label}社会评价网络投票{DEMO_MARK}",
+        "opens": f"{opens} 09:00",
+        "closes": f"{closes} 17:00",
+        "period": period,
+        "max_choices": max_choices,
+    }
+
+
 def _ballots(today: date) -> list[dict[str, Any]]:
     calendar = default_calendar()
+    open_from = today - timedelta(days=2)
     open_until = calendar.add_working_days(today, 5)
     closed_from = today - timedelta(days=24)
+    upcoming_from = calendar.add_working_days(today + timedelta(days=3), 1)
     return [
-        {
-            "id": f"{today.year}-culture",
-            "category": "culture",
-            "title": f"{today.year}年度文化类社会评价网络投票{DEMO_MARK}",
-            "opens": f"{today - timedelta(days=2)} 09:00",
-            "closes": f"{open_until} 17:00",
-            "period": "day",
-            "max_choices": 1,
-        },
-        {
-            "id": f"{today.year}-social",
-            "category": "social",
-            "title": f"{today.year}年度社会类社会评价网络投票{DEMO_MARK}",
-            "opens": f"{today - timedelta(days=2)} 09:00",
-            "closes": f"{open_until} 17:00",
-            "period": "window",
-            "max_choices": 2,
-        },
-        {
-            "id": f"{today.year}-ecology",
-            "category": "ecology",
-            "title": f"{today.year}年度生态类社会评价网络投票{DEMO_MARK}",
-            "opens": f"{closed_from} 09:00",
-            "closes": f"{calendar.add_working_days(closed_from, 6)} 17:00",
-            "period": "day",
-            "max_choices": 1,
-        },
-        {
-            "id": f"{today.year}-management",
-            "category": "management",
-            "title": f"{today.year}年度管理类社会评价网络投票{DEMO_MARK}",
-            "opens": f"{calendar.add_working_days(today + timedelta(days=3), 1)} 09:00",
-            "closes": f"{calendar.add_working_days(today + timedelta(days=3), 7)} 17:00",
-            "period": "day",
-            "max_choices": 1,
-        },
+        _ballot(today.year, Category.CULTURE, open_from, open_until, "day"),
+        _ballot(today.year, Category.SOCIAL, open_from, open_until, "window", max_choices=2),
+        _ballot(
+            today.year,
+            Category.ECOLOGY,
+            closed_from,
+            calendar.add_working_days(closed_from, 6),
+            "day",
+        ),
+        _ballot(
+            today.year,
+            Category.MANAGEMENT,
+            upcoming_from,
+            calendar.add_working_days(upcoming_from, 6),
+            "day",
+        ),
     ]
 
 

@@ -16,6 +16,7 @@ from award.demo import write_demo
 from award.errors import AwardError
 from award.models import NoticeKind
 from award.stages import Stage
+from szmqa import admin_tokens, purge
 from szmqa.notices import new_notice
 
 DEFAULT_DEMO_DIR = Path("var/demo")
@@ -91,7 +92,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         overrides["demo_dir"] = demo_dir.resolve()
     app = create_app(Settings(**overrides))
     print(f"站点与投票服务：http://{args.host}:{args.port}/")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    # No access log: it would record every visitor's address (personal data).
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
     return 0
 
 
@@ -144,6 +146,8 @@ def parser() -> argparse.ArgumentParser:
             command.add_argument("--host", default="127.0.0.1")
             command.add_argument("--port", type=int, default=8000)
         command.set_defaults(func=func)
+    admin_tokens.register(sub)
+    purge.register(sub)
     return root
 
 

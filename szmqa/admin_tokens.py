@@ -1,0 +1,90 @@
+"""``szmqa admin-token create|revoke|list``: the bearer tokens of the vote service's admin API."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from sqlmodel import select
+
+from award.calendar import now
+from vote_api.auth import AdminToken, create_token, revoke_token
+from vote_api.db import Database
+from vote_api.settings import Settings
+from vote_api.timeutil import from_db
+
+
+def _database() -> Database:
+    database = Database(Settings().database_url)
+    database.create_all()
+    return database
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    """Create a token for a name and print it once."""
+    database = _database()
+    try:
+        with database.session() as session:
+            if session.exec(select(AdminToken).where(AdminToken.name == args.name)).first():
+                print(
+                    f"已存在名为 {args.name} 的管理令牌（含已撤销的）；请换一个名称，例如 {args.name}-2。"
+                )
+                return 1
+            token = create_token(session, args.name, now())
+    finally:
+        database.close()
+    print(f"已为 {args.name} 创建管理令牌（只显示这一次，请妥善保存）：")
+    print(token)
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    """Revoke the token of a name."""
+    database = _database()
+    try:
+        with database.session() as session:
+            revoked = revoke_token(session, args.name, now())
+    finally:
+        database.close()
+    if not revoked:
+        print(f"没有名为 {args.name} 的有效管理令牌。")
+        return 1
+    print(f"已撤销 {args.name} 的管理令牌。")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """List token names, when they were created and whether they are revoked."""
+    database = _database()
+    try:
+        with database.session() as session:
+            tokens = session.exec(select(AdminToken).order_by(AdminToken.name)).all()
+    finally:
+        database.close()
+    if not tokens:
+        print("尚无管理令牌。用 szmqa admin-token create 名称 创建。")
+    for token in tokens:
+        created = from_db(token.created_at).strftime("%Y-%m-%d %H:%M")
+        if token.revoked_at is None:
+            status = "有效"
+        else:
+            status = f"已于 {from_db(token.revoked_at):%Y-%m-%d %H:%M} 撤销"
+        print(f"{token.name}\t创建于 {created}\t{status}")
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add the ``admin-token`` command to the ``szmqa`` subcommands."""
+    command = sub.add_parser(
+        "admin-token",
+        help="管理接口令牌：create 创建、revoke 撤销、list 列出（数据库见 SZMQA_DATABASE_URL）",
+    )
+    actions = command.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="为某人创建令牌，只显示一次")
+    create.add_argument("name", help="令牌名称（通常为使用人）")
+    create.set_defaults(func=cmd_create)
+    revoke = actions.add_parser("revoke", help="撤销某人的令牌")
+    revoke.add_argument("name", help="令牌名称")
+    revoke.set_defaults(func=cmd_revoke)
+    listing = actions.add_parser("list", help="列出全部令牌（不显示令牌本身）")
+    listing.set_defaults(func=cmd_list)
