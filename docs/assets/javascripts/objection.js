@@ -1,0 +1,358 @@
+// The objection form: loads the notice and its entrants from the service, gives hints as the
+// person types, and submits as multipart/form-data. The service checks every rule again.
+(function () {
+  "use strict";
+  var app = document.getElementById("objection-app");
+  if (!app) return;
+  var api = app.getAttribute("data-api") || "/api";
+  var form = document.getElementById("objection-form");
+  var loading = document.getElementById("objection-loading");
+  var errorsBox = document.getElementById("objection-errors");
+  var progress = document.getElementById("objection-progress");
+  var submit = document.getElementById("objection-submit");
+  var statement = document.getElementById("objection-statement");
+  var counter = document.getElementById("objection-statement-count");
+  var evidence = document.getElementById("objection-evidence");
+  var evidenceList = document.getElementById("objection-evidence-list");
+  var captchaImage = document.getElementById("objection-captcha-image");
+  var captchaAudio = document.getElementById("objection-captcha-audio");
+  var captchaAnswer = document.getElementById("objection-captcha-answer");
+  var noticeId = new URLSearchParams(window.location.search).get("notice");
+  var rules = null;
+  var captchaId = null;
+  var captchaKind = "image";
+
+  // Which field a refusal from the service is about, to mark it invalid.
+  var FIELD_OF_CODE = {
+    entrant_not_listed: "objection-entrant",
+    reason_missing: "objection-reasons",
+    reason_invalid: "objection-reasons",
+    statement_too_short: "objection-statement",
+    id_number_invalid: "objection-id-number",
+    phone_invalid: "objection-phone",
+    email_invalid: "objection-email",
+    letter_missing: "objection-letter",
+    captcha_wrong: "objection-captcha-answer",
+    captcha_invalid: "objection-captcha-answer",
+    captcha_expired: "objection-captcha-answer"
+  };
+  var ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  var ID_CHECK = "10X98765432";
+
+  function show(element, visible) { element.hidden = !visible; }
+
+  function text(id, value) { document.getElementById(id).textContent = value; }
+
+  function sizeText(bytes) {
+    return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MB" : Math.ceil(bytes / 1024) + " KB";
+  }
+
+  function extension(name) {
+    var dot = name.lastIndexOf(".");
+    return dot < 0 ? "" : name.slice(dot + 1).toLowerCase();
+  }
+
+  function idProblem(value) {
+    if (!/^\d{17}[\dXx]$/.test(value)) return "身份证号应为 18 位，前 17 位为数字，最后一位为数字或 X";
+    var total = 0;
+    for (var i = 0; i < 17; i++) total += Number(value.charAt(i)) * ID_WEIGHTS[i];
+    var expected = ID_CHECK.charAt(total % 11);
+    if (value.charAt(17).toUpperCase() !== expected) return "身份证号校验位不正确，请核对";
+    return null;
+  }
+
+  function clearErrors() {
+    errorsBox.textContent = "";
+    show(errorsBox, false);
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (el) {
+      el.removeAttribute("aria-invalid");
+    });
+  }
+
+  function showErrors(items) {
+    errorsBox.textContent = "";
+    var heading = document.createElement("p");
+    heading.textContent = "未能提交，请修改以下内容：";
+    errorsBox.appendChild(heading);
+    var list = document.createElement("ul");
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      li.textContent = item.message;
+      list.appendChild(li);
+      if (item.field) {
+        var field = document.getElementById(item.field);
+        if (field) field.setAttribute("aria-invalid", "true");
+      }
+    });
+    errorsBox.appendChild(list);
+    show(errorsBox, true);
+    errorsBox.focus();
+  }
+
+  function reporterKind() {
+    var checked = form.querySelector('input[name="reporter_kind"]:checked');
+    return checked ? checked.value : "individual";
+  }
+
+  function switchKind() {
+    var organisation = reporterKind() === "organisation";
+    [["objection-individual", !organisation], ["objection-organisation", organisation]].forEach(function (pair) {
+      var section = document.getElementById(pair[0]);
+      show(section, pair[1]);
+      Array.prototype.forEach.call(section.querySelectorAll("input"), function (input) {
+        input.disabled = !pair[1];
+      });
+    });
+  }
+
+  function updateCounter() {
+    var max = rules ? rules.text_max_chars : 5000;
+    counter.textContent = "已输入 " + statement.value.length + " / " + max + " 字";
+  }
+
+  function listEvidence() {
+    evidenceList.textContent = "";
+    Array.prototype.forEach.call(evidence.files, function (file) {
+      var li = document.createElement("li");
+      li.textContent = file.name + "（" + sizeText(file.size) + "）";
+      evidenceList.appendChild(li);
+    });
+  }
+
+  function loadCaptcha(kind) {
+    captchaKind = kind || "image";
+    captchaAnswer.value = "";
+    return fetch(api + "/captchas", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ purpose: "objection", target: noticeId, kind: captchaKind })
+    })
+      .then(function (response) { return response.json().then(function (body) { return [response, body]; }); })
+      .then(function (pair) {
+        if (!pair[0].ok) throw new Error(pair[1].message || "验证码暂时无法获取");
+        var body = pair[1];
+        captchaId = body.captcha_id;
+        var source = "data:" + body.media_type + ";base64," + body.data;
+        if (captchaKind === "audio") {
+          captchaAudio.src = source;
+          show(captchaAudio, true);
+          show(captchaImage, false);
+        } else {
+          captchaImage.src = source;
+          show(captchaImage, true);
+          show(captchaAudio, false);
+        }
+      })
+      .catch(function (error) {
+        showErrors([{ message: "验证码：" + error.message }]);
+      });
+  }
+
+  function fillReasons(reasons) {
+    var box = document.getElementById("objection-reasons");
+    reasons.forEach(function (reason) {
+      var label = document.createElement("label");
+      var input = document.createElement("input");
+      input.type = "checkbox";
+      input.name = "reason";
+      input.value = reason.code;
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(" " + reason.label));
+      box.appendChild(label);
+    });
+  }
+
+  function fillEntrants(entrants) {
+    var select = document.getElementById("objection-entrant");
+    var groups = {};
+    entrants.forEach(function (entrant) {
+      var group = groups[entrant.category_label];
+      if (!group) {
+        group = document.createElement("optgroup");
+        group.label = entrant.category_label + "类";
+        groups[entrant.category_label] = group;
+        select.appendChild(group);
+      }
+      var option = document.createElement("option");
+      option.value = entrant.id;
+      option.textContent = entrant.display_name;
+      group.appendChild(option);
+    });
+  }
+
+  function clientProblems() {
+    var problems = [];
+    var kind = reporterKind();
+    function need(id, label) {
+      var el = document.getElementById(id);
+      if (!el.value.trim()) problems.push({ field: id, message: label + "：必须填写" });
+      return el.value.trim();
+    }
+    need("objection-entrant", "被异议的申报主体");
+    if (!form.querySelector('input[name="reason"]:checked')) {
+      problems.push({ field: "objection-reasons", message: "异议理由：请至少选择一项" });
+    }
+    var words = statement.value.trim().length;
+    var min = rules ? rules.text_min_chars : 10;
+    var max = rules ? rules.text_max_chars : 5000;
+    if (words < min) problems.push({ field: "objection-statement", message: "异议的事实与理由：不少于 " + min + " 个字" });
+    if (words > max) problems.push({ field: "objection-statement", message: "异议的事实与理由：不超过 " + max + " 个字" });
+    if (kind === "individual") {
+      need("objection-name", "姓名");
+      var number = need("objection-id-number", "身份证号");
+      var problem = number && idProblem(number);
+      if (problem) problems.push({ field: "objection-id-number", message: problem });
+    } else {
+      need("objection-org", "单位名称");
+      need("objection-contact", "联系人");
+      var letter = document.getElementById("objection-letter");
+      if (!letter.files.length) {
+        problems.push({ field: "objection-letter", message: "加盖单位公章的书面材料：必须上传" });
+      } else if (rules && rules.letter_extensions.indexOf(extension(letter.files[0].name)) < 0) {
+        problems.push({ field: "objection-letter", message: "加盖单位公章的书面材料：只接受 " + rules.letter_extensions.join("、") });
+      }
+    }
+    var phone = need("objection-phone", "手机号码");
+    if (phone && !/^1[3-9]\d{9}$/.test(phone)) {
+      problems.push({ field: "objection-phone", message: "手机号码：应为 11 位中国大陆手机号码" });
+    }
+    if (rules) {
+      if (evidence.files.length > rules.max_files) {
+        problems.push({ field: "objection-evidence", message: "证据材料：最多 " + rules.max_files + " 个文件" });
+      }
+      Array.prototype.forEach.call(evidence.files, function (file) {
+        if (rules.evidence_extensions.indexOf(extension(file.name)) < 0) {
+          problems.push({ field: "objection-evidence", message: "证据材料：不接受“" + file.name + "”的格式" });
+        } else if (file.size > rules.max_file_bytes) {
+          problems.push({ field: "objection-evidence", message: "证据材料：“" + file.name + "”超过 " + rules.max_file_text + " 的上限" });
+        }
+      });
+    }
+    if (!captchaAnswer.value.trim()) {
+      problems.push({ field: "objection-captcha-answer", message: "验证码：必须填写" });
+    }
+    return problems;
+  }
+
+  function done(body) {
+    show(form, false);
+    text("objection-case-number", body.case_number);
+    text("objection-key", body.key);
+    var link = document.getElementById("objection-follow-link");
+    link.href = app.getAttribute("data-follow-up") + "?case=" + encodeURIComponent(body.case_number);
+    var section = document.getElementById("objection-done");
+    show(section, true);
+    section.focus();
+    document.getElementById("objection-copy").addEventListener("click", function () {
+      var value = "案件编号：" + body.case_number + "\n查询密钥：" + body.key;
+      if (navigator.clipboard) navigator.clipboard.writeText(value);
+    });
+  }
+
+  function onSubmit(event) {
+    event.preventDefault();
+    clearErrors();
+    var problems = clientProblems();
+    if (problems.length) {
+      showErrors(problems);
+      return;
+    }
+    var data = new FormData(form);
+    ["evidence", "letter"].forEach(function (name) {
+      var files = data.getAll(name).filter(function (file) { return file && file.name; });
+      data.delete(name);
+      files.forEach(function (file) { data.append(name, file, file.name); });
+    });
+    data.set("captcha_id", captchaId || "");
+    submit.disabled = true;
+    progress.textContent = "正在提交，附件较大时需要一些时间……";
+    fetch(api + "/notices/" + encodeURIComponent(noticeId) + "/objections", { method: "POST", body: data })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          return [response, body];
+        });
+      })
+      .then(function (pair) {
+        progress.textContent = "";
+        submit.disabled = false;
+        if (pair[0].ok) {
+          done(pair[1]);
+          return;
+        }
+        var body = pair[1];
+        showErrors([{ field: FIELD_OF_CODE[body.code], message: body.message || "提交未被接受（" + pair[0].status + "）" }]);
+        loadCaptcha(captchaKind); // a captcha is used up by every attempt
+      })
+      .catch(function () {
+        progress.textContent = "";
+        submit.disabled = false;
+        showErrors([{ message: "网络连接失败，异议未提交，请稍后重试" }]);
+        loadCaptcha(captchaKind);
+      });
+  }
+
+  function start(notice) {
+    show(loading, false);
+    var objection = notice.objections;
+    if (!objection) {
+      show(document.getElementById("objection-missing"), true);
+      return;
+    }
+    if (!objection.open) {
+      var closed = document.getElementById("objection-closed");
+      closed.textContent = "《" + notice.title + "》的异议受理期为 " + notice.window.text + "，" +
+        (notice.window.state === "upcoming" ? "尚未开始，请在受理期内再来。" : "已经结束，不再受理异议。");
+      show(closed, true);
+      return;
+    }
+    rules = objection;
+    text("objection-notice-title", notice.title);
+    text("objection-window", "异议受理期：" + notice.window.text + "（以北京时间为准）");
+    statement.maxLength = rules.text_max_chars;
+    document.getElementById("objection-evidence-hint").textContent =
+      "支持 " + rules.evidence_extensions.join("、") + " 格式；最多 " + rules.max_files +
+      " 个文件，每个不超过 " + rules.max_file_text + "。";
+    fillReasons(rules.reasons);
+    fillEntrants(notice.entrants);
+    updateCounter();
+    switchKind();
+    show(form, true);
+    loadCaptcha("image");
+  }
+
+  form.addEventListener("submit", onSubmit);
+  statement.addEventListener("input", updateCounter);
+  evidence.addEventListener("change", listEvidence);
+  Array.prototype.forEach.call(form.querySelectorAll('input[name="reporter_kind"]'), function (radio) {
+    radio.addEventListener("change", switchKind);
+  });
+  document.getElementById("objection-captcha-refresh").addEventListener("click", function () {
+    loadCaptcha("image");
+  });
+  document.getElementById("objection-captcha-audio-button").addEventListener("click", function () {
+    loadCaptcha("audio");
+  });
+
+  if (!noticeId) {
+    show(loading, false);
+    show(document.getElementById("objection-missing"), true);
+    return;
+  }
+  fetch(api + "/notices/" + encodeURIComponent(noticeId))
+    .then(function (response) {
+      if (response.status === 404) return null;
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    })
+    .then(function (notice) {
+      if (!notice) {
+        show(loading, false);
+        show(document.getElementById("objection-missing"), true);
+        return;
+      }
+      start(notice);
+    })
+    .catch(function () {
+      loading.textContent = "异议受理服务暂时无法连接，请稍后刷新重试。";
+    });
+})();
