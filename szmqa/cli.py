@@ -93,7 +93,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(Settings(**overrides))
     print(f"站点与投票服务：http://{args.host}:{args.port}/")
     # No access log: it would record every visitor's address (personal data).
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    # No access log (it would record visitors' addresses); no proxy headers: the app itself
+    # decides, from SZMQA_TRUSTED_PROXIES, whether to believe X-Forwarded-For.
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level="info", access_log=False, proxy_headers=False
+    )
     return 0
 
 

@@ -192,7 +192,9 @@ class LiveServer:
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", proxy_headers=False
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -214,7 +216,7 @@ class LiveServer:
 
 @pytest.fixture
 def live_server() -> Iterator[Any]:
-    """Start an app over real HTTP: ``with live_server(app) as server: server.url``."""
+    """Start an app over real HTTP: ``server = live_server(app)``; ``server.url``; stopped after the test."""
     servers: list[LiveServer] = []
 
     def start(app: Any) -> LiveServer:

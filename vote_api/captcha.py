@@ -7,7 +7,6 @@ even when it refuses the request, so an answer can never be tried twice.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import secrets
@@ -15,12 +14,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from captcha.audio import AudioCaptcha
-from captcha.image import ImageCaptcha
-from sqlalchemy import delete
+from sqlalchemy import Column, DateTime, bindparam, delete, insert
 from sqlmodel import Field, Session, SQLModel
 
 from vote_api.errors import APIError
+from vote_api.rawsql import RawSQL, execute, read_moment
+from vote_api.rendering import draw
 from vote_api.timeutil import from_db, to_db
 
 #: No look-alikes: without 0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B.
@@ -47,7 +46,21 @@ class CaptchaChallenge(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=32)
     scope: str = Field(max_length=120)
     answer_hash: str = Field(max_length=64)
-    expires_at: datetime = Field(index=True)
+    # Time-zone aware, so PostgreSQL returns the moment right whatever its TimeZone setting.
+    expires_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), index=True, nullable=False)
+    )
+
+
+_TABLE = CaptchaChallenge.__table__  # type: ignore[attr-defined]
+# Prebuilt Core statements: compiled once, no ORM bookkeeping on the hot path.
+_PURGE_EXPIRED = delete(_TABLE).where(_TABLE.c.expires_at < bindparam("now"))
+_STORE = insert(_TABLE)
+# Checked once per vote: plain SQL on the DB-API cursor (SQLite and PostgreSQL alike).
+_CONSUME = RawSQL(
+    "DELETE FROM captcha_challenge WHERE id = :challenge_id"
+    " RETURNING scope, answer_hash, expires_at"
+)
 
 
 def normalise_answer(answer: str) -> str:
@@ -68,50 +81,50 @@ class CaptchaService:
         self._secret = secret
         self.ttl = timedelta(seconds=ttl_seconds)
         self._answer = answer_source or random_answer
-        self._image = ImageCaptcha(width=180, height=64)
-        self._audio = AudioCaptcha()
 
     def _hash(self, challenge_id: str, answer: str) -> str:
         message = f"{challenge_id}:{normalise_answer(answer)}".encode()
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
 
+    def store(
+        self, session: Session, scope: str, kind: CaptchaKind, now: datetime
+    ) -> tuple[str, str]:
+        """Store a new challenge (commits); return its id and the answer to render."""
+        session.connection().execute(_PURGE_EXPIRED, {"now": to_db(now)})
+        challenge_id = secrets.token_urlsafe(18)
+        answer = self._answer(kind)
+        session.connection().execute(
+            _STORE,
+            {
+                "id": challenge_id,
+                "scope": scope,
+                "answer_hash": self._hash(challenge_id, answer),
+                "expires_at": to_db(now + self.ttl),
+            },
+        )
+        session.commit()
+        return challenge_id, answer
+
+    def render(self, kind: CaptchaKind, answer: str) -> tuple[str, str]:
+        """The image or audio of an answer: media type and base64 data (drawn in this thread)."""
+        return draw(kind.value, answer)
+
     def issue(
         self, session: Session, scope: str, kind: CaptchaKind, now: datetime
     ) -> tuple[str, str, str]:
-        """Store a new challenge; return its id, media type and base64 data (commits)."""
-        session.execute(delete(CaptchaChallenge).where(CaptchaChallenge.expires_at < to_db(now)))
-        challenge_id = secrets.token_urlsafe(18)
-        answer = self._answer(kind)
-        session.add(
-            CaptchaChallenge(
-                id=challenge_id,
-                scope=scope,
-                answer_hash=self._hash(challenge_id, answer),
-                expires_at=to_db(now + self.ttl),
-            )
-        )
-        session.commit()
-        if kind is CaptchaKind.IMAGE:
-            data, media_type = self._image.generate(answer, format="png").getvalue(), "image/png"
-        else:
-            data, media_type = bytes(self._audio.generate(answer)), "audio/wav"
-        return challenge_id, media_type, base64.b64encode(data).decode("ascii")
+        """Store a new challenge and render it; return its id, media type and base64 data."""
+        challenge_id, answer = self.store(session, scope, kind, now)
+        return challenge_id, *self.render(kind, answer)
 
     def check(
         self, session: Session, challenge_id: str, answer: str, scope: str, now: datetime
     ) -> None:
         """Consume the challenge (in the caller's transaction) and refuse a wrong answer."""
-        row = session.execute(
-            delete(CaptchaChallenge)
-            .where(CaptchaChallenge.id == challenge_id)
-            .returning(
-                CaptchaChallenge.scope, CaptchaChallenge.answer_hash, CaptchaChallenge.expires_at
-            )
-        ).first()
+        row = execute(session, _CONSUME, {"challenge_id": challenge_id}).fetchone()
         if row is None:
             raise APIError(400, "captcha_invalid", "验证码已失效或已使用，请刷新验证码后重试")
         stored_scope, stored_hash, expires_at = row
-        if from_db(expires_at) <= now:
+        if from_db(read_moment(expires_at)) <= now:
             raise APIError(400, "captcha_expired", "验证码已过期，请刷新验证码后重试")
         if stored_scope != scope:
             raise APIError(400, "captcha_invalid", "验证码与当前操作不符，请刷新验证码后重试")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 
 from starlette.requests import Request
 
 from vote_api.settings import IPNetwork
 
+#: Where a request's client address is kept once worked out (rate limits ask several times).
+_SCOPE_KEY = "szmqa.client_address"
 
+
+@functools.lru_cache(maxsize=4096)
 def _parse(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text.strip())
@@ -44,5 +49,10 @@ def client_address(request: Request, trusted_proxies: list[IPNetwork]) -> str:
 
 
 def request_address(request: Request) -> str:
-    """The client address of a request, using the app's trusted-proxy setting."""
-    return client_address(request, request.app.state.settings.trusted_proxies)
+    """The client address of a request, using the app's trusted-proxy setting (worked out once)."""
+    address = request.scope.get(_SCOPE_KEY)
+    if address is None:
+        address = request.scope[_SCOPE_KEY] = client_address(
+            request, request.app.state.settings.trusted_proxies
+        )
+    return address

@@ -7,6 +7,8 @@ one-vote-per-voter constraint still hold, and the limits come back with Redis.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import math
 import time
@@ -18,6 +20,7 @@ from limits import RateLimitItem, parse
 from slowapi import Limiter
 from slowapi.errors import RateLimitExceeded
 
+from vote_api import ratelimit_storage  # noqa: F401 (registers memory:// with a cheap sweep)
 from vote_api.client import request_address
 from vote_api.errors import error_body
 from vote_api.settings import Settings
@@ -35,10 +38,19 @@ OBJECTION_LIMIT = "5/minute;20/hour"
 FOLLOW_UP_LIMIT = "30/minute"
 
 
+def client_key(request: Request) -> str:
+    """The rate-limit key of a request: its client address."""
+    return request_address(request)
+
+
+# slowapi calls inspect.signature(key_func) on every check; a precomputed one makes that free.
+client_key.__signature__ = inspect.signature(client_key)  # type: ignore[attr-defined]
+
+
 def make_limiter(settings: Settings) -> Limiter:
     """A limiter whose storage, strategy and switch come only from the settings."""
     limiter = Limiter(
-        key_func=request_address,
+        key_func=client_key,
         storage_uri=settings.ratelimit_storage_uri,
         strategy="moving-window",
         enabled=settings.ratelimit_enabled,
@@ -52,6 +64,11 @@ def make_limiter(settings: Settings) -> Limiter:
     return limiter
 
 
+@functools.lru_cache(maxsize=256)
+def _per_day(cap: int) -> RateLimitItem:
+    return parse(f"{cap}/day")
+
+
 def hit_daily_cap(limiter: Limiter, cap: int, *keys: str) -> int | None:
     """Count one hit against a per-day cap; return seconds to wait if the cap is reached.
 
@@ -59,7 +76,7 @@ def hit_daily_cap(limiter: Limiter, cap: int, *keys: str) -> int | None:
     """
     if not limiter.enabled:
         return None
-    item: RateLimitItem = parse(f"{cap}/day")
+    item = _per_day(cap)
     try:
         if limiter.limiter.hit(item, *keys):
             return None

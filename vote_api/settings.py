@@ -37,6 +37,17 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     captcha_ttl_seconds: Annotated[int, Field(ge=30, le=1800)] = 300
     voter_cookie_days: Annotated[int, Field(ge=1, le=400)] = 180
+    # Objections: where encrypted evidence is kept, and the limits of one objection.
+    objection_upload_dir: Path | None = None  # default: <data_dir>/objections, never served
+    objection_max_files: Annotated[int, Field(ge=1, le=20)] = 5
+    objection_max_file_bytes: Annotated[int, Field(ge=1024, le=200 * 1024 * 1024)] = (
+        50 * 1024 * 1024
+    )
+    objection_max_request_bytes: Annotated[int, Field(ge=4096, le=1024 * 1024 * 1024)] = (
+        110 * 1024 * 1024
+    )
+    objection_text_max_chars: Annotated[int, Field(ge=200, le=50_000)] = 5000
+    objection_retention_days: Annotated[int, Field(ge=1, le=3650)] = 180
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -65,6 +76,11 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         """Whether the database is SQLite (the embedded default)."""
         return self.database_url.startswith("sqlite")
+
+    @property
+    def objection_upload_path(self) -> Path:
+        """The folder of encrypted objection evidence (outside anything served)."""
+        return self.objection_upload_dir or self.data_dir / "objections"
 
     @property
     def content_roots(self) -> list[Path]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from slowapi import Limiter
 
@@ -13,6 +13,8 @@ from vote_api.captcha import CaptchaKind
 from vote_api.deps import CaptchaDep, ContentDep, DatabaseDep, NowDep
 from vote_api.errors import APIError
 from vote_api.limiter import CAPTCHA_LIMIT
+from vote_api.rendering import drawing
+from vote_api.voting.identity import IdentityDep, VoterDep
 
 
 class CaptchaRequest(BaseModel):
@@ -55,17 +57,24 @@ def build_router(limiter: Limiter) -> APIRouter:
     @limiter.limit(CAPTCHA_LIMIT)
     async def issue_captcha(
         request: Request,
+        response: Response,
         body: CaptchaRequest,
         content: ContentDep,
         db: DatabaseDep,
         captcha: CaptchaDep,
         now: NowDep,
+        identity: IdentityDep,
+        voter: VoterDep,
     ) -> CaptchaOut:
         """Issue a single-use challenge bound to the ballot or notice, valid a few minutes."""
         scope = captcha_scope(content, body.purpose, body.target)
-        challenge_id, media_type, data = await db.run(
-            lambda session: captcha.issue(session, scope, body.kind, now)
+        challenge_id, answer = await db.run(
+            lambda session: captcha.store(session, scope, body.kind, now)
         )
+        # Drawing is CPU work: in the drawing process, off the database thread and the GIL.
+        media_type, data = await drawing.draw(body.kind.value, answer)
+        if body.purpose == "vote":
+            identity.remember(request, response, voter)  # a new visitor gets a voter token
         return CaptchaOut(
             captcha_id=challenge_id,
             kind=body.kind,

@@ -1,0 +1,371 @@
+// The vote page: ballots from the vote service (same origin, /api/...), the captcha with
+// refresh and audio, one Chinese message for every outcome, receipt check, results as bars.
+// Nothing is loaded from another host.
+(function () {
+  "use strict";
+  var app = document.getElementById("vote-app");
+  if (!app) return;
+  var API = (app.getAttribute("data-api") || "/api").replace(/\/$/, "");
+  var counter = 0;
+
+  var NETWORK_ERROR = "网络连接失败，请检查网络后重试。";
+  var SERVER_ERROR = "服务暂时出现问题，请稍后重试。";
+  // Refusals after which trying again with a new captcha makes sense.
+  var RETRYABLE = ["captcha_wrong", "captcha_invalid", "captcha_expired", "no_choice",
+    "duplicate_choice", "unknown_candidate", "too_many_choices", "invalid_request",
+    "rate_limited"];
+
+  // The captcha is replaced at once after these, so the message says so.
+  var CAPTCHA_REFUSED = {
+    captcha_wrong: "验证码不正确。已换一张新的验证码，请重新输入。",
+    captcha_expired: "验证码已过期。已换一张新的验证码，请重新输入。",
+    captcha_invalid: "验证码已失效。已换一张新的验证码，请重新输入。"
+  };
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === "className") node.className = attrs[name];
+      else node.setAttribute(name, attrs[name]);
+    });
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function uid(prefix) {
+    counter += 1;
+    return prefix + "-" + counter;
+  }
+
+  // One request to the service; resolves to {ok, status, data, retryAfter}, never rejects.
+  function call(method, path, body) {
+    var options = { method: method, headers: { "Accept": "application/json" },
+      credentials: "same-origin" };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch(API + path, options).then(function (response) {
+      var retryAfter = parseInt(response.headers.get("Retry-After") || "", 10);
+      return response.json().then(function (data) {
+        return { ok: response.ok, status: response.status, data: data, retryAfter: retryAfter };
+      }, function () {
+        return { ok: false, status: response.status, data: null, retryAfter: retryAfter };
+      });
+    }, function () {
+      return { ok: false, status: 0, data: null, retryAfter: NaN };
+    });
+  }
+
+  // The one message a person sees for a refused or failed request.
+  function refusal(result) {
+    if (result.status === 0) return NETWORK_ERROR;
+    if (result.status === 429 && !isNaN(result.retryAfter)) {
+      if (result.data && result.data.code === "daily_cap_reached") return result.data.message;
+      return "请求过于频繁，请在 " + result.retryAfter + " 秒后重试。";
+    }
+    if (result.data && result.data.message) return result.data.message;
+    return SERVER_ERROR;
+  }
+
+  function say(box, text, kind) {
+    box.className = "vote-message" + (kind ? " vote-message--" + kind : "");
+    box.textContent = text;
+  }
+
+  // --- the captcha of one ballot -------------------------------------------------------
+
+  function Captcha(ballot, container) {
+    this.ballot = ballot;
+    this.id = null;
+    this.loaded = false;
+    var answerId = uid("captcha-answer");
+    var hintId = uid("captcha-hint");
+    var fieldset = el("fieldset", { className: "vote-captcha" });
+    fieldset.appendChild(el("legend", {}, "验证码"));
+    this.media = el("div", { className: "vote-captcha__media", "aria-live": "polite" });
+    this.media.appendChild(el("p", { className: "vote-hint" }, "开始填写时显示验证码。"));
+    fieldset.appendChild(this.media);
+    var buttons = el("div", { className: "vote-captcha__buttons" });
+    this.refreshButton = el("button", { type: "button", className: "md-button" }, "换一张");
+    this.audioButton = el("button", { type: "button", className: "md-button" }, "语音验证码");
+    buttons.appendChild(this.refreshButton);
+    buttons.appendChild(this.audioButton);
+    fieldset.appendChild(buttons);
+    fieldset.appendChild(el("label", { "for": answerId }, "输入验证码"));
+    this.input = el("input", { id: answerId, type: "text", autocomplete: "off",
+      spellcheck: "false", autocapitalize: "characters", maxlength: "12",
+      "aria-describedby": hintId, className: "vote-captcha__answer" });
+    fieldset.appendChild(this.input);
+    this.hint = el("p", { id: hintId, className: "vote-hint" },
+      "图形验证码为 5 个字母或数字，不区分大小写。");
+    fieldset.appendChild(this.hint);
+    container.appendChild(fieldset);
+    var self = this;
+    this.refreshButton.addEventListener("click", function () { self.load("image"); });
+    this.audioButton.addEventListener("click", function () { self.load("audio"); });
+  }
+
+  Captcha.prototype.load = function (kind) {
+    var self = this;
+    var request = (this.requests = (this.requests || 0) + 1);
+    this.loaded = true;
+    this.id = null;
+    this.input.value = "";
+    return call("POST", "/captchas", { purpose: "vote", target: this.ballot.id, kind: kind })
+      .then(function (result) {
+        if (request !== self.requests) return;  // a newer captcha was asked for meanwhile
+        self.media.textContent = "";
+        if (!result.ok) {
+          self.media.appendChild(el("p", { className: "vote-message vote-message--error" },
+            refusal(result)));
+          return;
+        }
+        var data = result.data;
+        self.id = data.captcha_id;
+        var source = "data:" + data.media_type + ";base64," + data.data;
+        if (data.kind === "audio") {
+          self.media.appendChild(el("p", {}, "请收听语音，输入听到的 5 位数字（英语朗读）。"));
+          var audio = el("audio", { controls: "", src: source, "aria-label": "语音验证码" });
+          self.media.appendChild(audio);
+          self.hint.textContent = "语音验证码为 5 位数字。需要图片时请点“换一张”。";
+        } else {
+          self.media.appendChild(el("img", { src: source, width: "180", height: "64",
+            alt: "图形验证码：5 个字母或数字。看不清可点“换一张”，或点“语音验证码”收听。",
+            className: "vote-captcha__image" }));
+          self.hint.textContent = "图形验证码为 5 个字母或数字，不区分大小写。";
+        }
+      });
+  };
+
+  Captcha.prototype.ensure = function () {
+    if (!this.loaded) this.load("image");
+  };
+
+  // --- one ballot ----------------------------------------------------------------------
+
+  function wordsForMoment(iso) {
+    var moment = new Date(iso);
+    var parts = new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", year: "numeric",
+      month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(moment);
+    var get = function (type) {
+      var part = parts.find(function (p) { return p.type === type; });
+      return part ? part.value : "";
+    };
+    return get("year") + "年" + get("month") + "月" + get("day") + "日 " +
+      get("hour") + ":" + get("minute");
+  }
+
+  function renderOpen(ballot, section) {
+    var form = el("form", { className: "vote-form", novalidate: "" });
+    var choices = el("fieldset", { className: "vote-choices" });
+    var multiple = ballot.rule.max_choices > 1;
+    choices.appendChild(el("legend", {}, multiple
+      ? "选择候选对象（最多选 " + ballot.rule.max_choices + " 个）"
+      : "选择一个候选对象"));
+    var name = uid("choice");
+    ballot.candidates.forEach(function (candidate) {
+      var id = uid("candidate");
+      var row = el("div", { className: "vote-choice" });
+      var input = el("input", { id: id, type: multiple ? "checkbox" : "radio", name: name,
+        value: candidate.id });
+      row.appendChild(input);
+      row.appendChild(el("label", { "for": id }, candidate.name));
+      choices.appendChild(row);
+    });
+    form.appendChild(choices);
+
+    var captcha = new Captcha(ballot, form);
+    var submit = el("button", { type: "submit", className: "md-button md-button--primary" },
+      "投票");
+    form.appendChild(submit);
+    var message = el("div", { className: "vote-message", role: "status",
+      "aria-live": "polite" });
+    form.appendChild(message);
+    section.appendChild(form);
+
+    form.addEventListener("focusin", function () { captcha.ensure(); });
+    form.addEventListener("change", function (event) {
+      if (!multiple || event.target.type !== "checkbox") return;
+      var checked = form.querySelectorAll("input[type=checkbox]:checked");
+      if (checked.length > ballot.rule.max_choices) {
+        event.target.checked = false;
+        say(message, "本投票每票最多选择 " + ballot.rule.max_choices + " 个候选对象。", "error");
+      }
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var chosen = Array.prototype.map.call(form.querySelectorAll("input:checked"),
+        function (input) { return input.value; });
+      if (!chosen.length) {
+        say(message, "请先选择候选对象。", "error");
+        return;
+      }
+      if (!captcha.id) {
+        captcha.ensure();
+        say(message, "验证码还在载入，请稍候再投票。", "error");
+        return;
+      }
+      var answer = captcha.input.value.trim();
+      if (!answer) {
+        say(message, "请输入验证码。", "error");
+        captcha.input.focus();
+        return;
+      }
+      submit.disabled = true;
+      say(message, "正在提交……");
+      call("POST", "/ballots/" + encodeURIComponent(ballot.id) + "/votes",
+        { captcha_id: captcha.id, captcha_answer: answer, candidates: chosen })
+        .then(function (result) {
+          submit.disabled = false;
+          if (result.ok) {
+            showReceipt(message, result.data);
+            submit.disabled = true;
+            captcha.id = null;
+            Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
+              set.disabled = true;
+            });
+            return;
+          }
+          var code = result.data && result.data.code;
+          say(message, CAPTCHA_REFUSED[code] || refusal(result), "error");
+          if (RETRYABLE.indexOf(code) >= 0 || !code) captcha.load("image");
+          else submit.disabled = true;
+        });
+    });
+  }
+
+  function showReceipt(box, data) {
+    box.className = "vote-message vote-message--success";
+    box.textContent = "";
+    box.appendChild(el("p", {}, "投票成功，您的选票已记录。"));
+    var line = el("p", {}, "回执码：");
+    line.appendChild(el("strong", { className: "vote-receipt" }, data.receipt));
+    box.appendChild(line);
+    box.appendChild(el("p", {}, "回执码只显示这一次，请抄下或截图保存；可在本页“查询回执”中核对这张选票是否被计入。"));
+  }
+
+  function renderResults(ballot, section) {
+    var box = el("div", { className: "vote-results", "aria-live": "polite" });
+    box.appendChild(el("p", {}, "正在载入结果……"));
+    section.appendChild(box);
+    call("GET", "/ballots/" + encodeURIComponent(ballot.id) + "/results").then(function (result) {
+      box.textContent = "";
+      if (!result.ok) {
+        box.appendChild(el("p", { className: "vote-message vote-message--error" },
+          refusal(result)));
+        return;
+      }
+      var data = result.data;
+      box.appendChild(el("h3", {}, data.final ? "投票结果" : "当前票数"));
+      box.appendChild(el("p", {}, "计入票数的选票共 " + data.counted_votes + " 张" +
+        (data.invalidated_receipt_digests.length
+          ? "；另有 " + data.invalidated_receipt_digests.length + " 张被作废，不计入。"
+          : "。")));
+      var most = Math.max.apply(null, data.candidates.map(function (c) { return c.count; })
+        .concat([1]));
+      var list = el("ol", { className: "vote-chart" });
+      data.candidates.slice().sort(function (a, b) { return b.count - a.count; })
+        .forEach(function (candidate) {
+          var percent = (candidate.share * 100).toFixed(1);
+          var item = el("li", { className: "vote-chart__row" });
+          item.appendChild(el("span", { className: "vote-chart__name" }, candidate.name));
+          var bar = el("span", { className: "vote-chart__bar", "aria-hidden": "true" });
+          var fill = el("span", { className: "vote-chart__fill" });
+          fill.style.width = (candidate.count / most * 100).toFixed(1) + "%";
+          bar.appendChild(fill);
+          item.appendChild(bar);
+          item.appendChild(el("span", { className: "vote-chart__count" },
+            candidate.count + " 票（" + percent + "%）"));
+          list.appendChild(item);
+        });
+      box.appendChild(list);
+      var link = el("a", { href: API + "/ballots/" + encodeURIComponent(ballot.id) + "/results",
+        download: ballot.id + "-results.json" }, "下载完整结果（含每个候选对象的全部回执摘要，可自行复核）");
+      box.appendChild(el("p", {})).appendChild(link);
+    });
+  }
+
+  function renderBallot(ballot) {
+    var section = el("section", { className: "vote-ballot vote-ballot--" + ballot.state,
+      id: "ballot-" + ballot.id, "aria-labelledby": "ballot-title-" + ballot.id });
+    section.appendChild(el("h2", { id: "ballot-title-" + ballot.id }, ballot.title));
+    var facts = el("dl", { className: "vote-facts" });
+    [["状态", ballot.state_label], ["类别", ballot.category_label],
+      ["投票时间", ballot.window_text], ["规则", ballot.rule.period_text + "，" +
+        (ballot.rule.max_choices > 1 ? "每票最多选 " + ballot.rule.max_choices + " 个"
+          : "每票选 1 个")]].forEach(function (pair) {
+      facts.appendChild(el("dt", {}, pair[0]));
+      facts.appendChild(el("dd", {}, pair[1]));
+    });
+    section.appendChild(facts);
+    if (ballot.state === "open") {
+      section.appendChild(el("p", { className: "vote-deadline" },
+        "投票截止：" + wordsForMoment(ballot.closes) + "（北京时间）"));
+      renderOpen(ballot, section);
+      if (ballot.results_public) renderResults(ballot, section);
+    } else if (ballot.state === "upcoming") {
+      section.appendChild(el("p", { className: "vote-deadline" },
+        "投票尚未开始，将于 " + wordsForMoment(ballot.opens) + "（北京时间）开始。"));
+      var names = el("ul", { className: "vote-candidates" });
+      ballot.candidates.forEach(function (c) { names.appendChild(el("li", {}, c.name)); });
+      section.appendChild(el("p", {}, "候选对象："));
+      section.appendChild(names);
+    } else {
+      section.appendChild(el("p", { className: "vote-deadline" },
+        "投票已于 " + wordsForMoment(ballot.closes) + "（北京时间）截止。"));
+      renderResults(ballot, section);
+    }
+    return section;
+  }
+
+  var ORDER = { open: 0, upcoming: 1, closed: 2 };
+
+  call("GET", "/ballots").then(function (result) {
+    var loading = document.getElementById("vote-loading");
+    if (!result.ok) {
+      say(loading, "投票暂时无法载入：" + refusal(result), "error");
+      return;
+    }
+    var ballots = result.data.ballots.slice().sort(function (a, b) {
+      return ORDER[a.state] - ORDER[b.state];
+    });
+    if (!ballots.length) {
+      loading.textContent = "目前没有网络投票。投票开放时将在公示公告中通知。";
+      return;
+    }
+    loading.textContent = "共有 " + ballots.length + " 项投票，其中 " +
+      ballots.filter(function (b) { return b.state === "open"; }).length + " 项正在进行。";
+    ballots.forEach(function (ballot) { app.appendChild(renderBallot(ballot)); });
+  });
+
+  // --- receipt check -------------------------------------------------------------------
+
+  var receiptForm = document.getElementById("receipt-form");
+  var receiptResult = document.getElementById("receipt-result");
+  if (receiptForm && receiptResult) {
+    receiptForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var code = document.getElementById("receipt-code").value.trim();
+      if (!code) {
+        say(receiptResult, "请输入回执码。", "error");
+        return;
+      }
+      say(receiptResult, "正在查询……");
+      call("GET", "/receipts/" + encodeURIComponent(code)).then(function (result) {
+        if (!result.ok) {
+          say(receiptResult, refusal(result), "error");
+          return;
+        }
+        var data = result.data;
+        var text = data.message;
+        if (data.candidates) {
+          text += "所投：" + data.candidates.map(function (c) { return c.name; }).join("、") + "。";
+        }
+        text += "回执摘要：" + data.receipt_digest;
+        say(receiptResult, text, data.counted ? "success" : "error");
+      });
+    });
+  }
+})();

@@ -1,0 +1,107 @@
+"""Counting votes and looking up receipts; invalidated votes are never counted."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from vote_api.timeutil import from_db
+from vote_api.voting.catalog import BallotEntry
+from vote_api.voting.models import Vote, split_choices
+
+
+@dataclass
+class CandidateCount:
+    """One candidate's count and the receipt digests of the votes behind it."""
+
+    id: str
+    name: str
+    count: int = 0
+    receipts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Tally:
+    """A ballot's counted votes, per candidate, plus the invalidated ones set aside."""
+
+    ballot_id: str
+    candidates: list[CandidateCount]
+    counted_votes: int
+    invalidated_receipts: list[str]
+
+
+def tally(session: Session, entry: BallotEntry) -> Tally:
+    """Count the ballot's valid votes per candidate, with sorted receipt digests."""
+    rows = session.execute(
+        select(Vote.choices, Vote.receipt_digest, Vote.invalidated_at).where(
+            Vote.ballot_id == entry.id
+        )
+    ).all()
+    by_id = {cid: CandidateCount(id=cid, name=name) for cid, name in entry.candidates.items()}
+    counted = 0
+    invalidated: list[str] = []
+    for choices, digest, invalidated_at in rows:
+        if invalidated_at is not None:
+            invalidated.append(digest)
+            continue
+        counted += 1
+        for candidate_id in split_choices(choices):
+            item = by_id.get(candidate_id)
+            if item is None:  # a candidate removed from the data after votes were cast
+                item = by_id[candidate_id] = CandidateCount(id=candidate_id, name=candidate_id)
+            item.count += 1
+            item.receipts.append(digest)
+    for item in by_id.values():
+        item.receipts.sort()
+    return Tally(
+        ballot_id=entry.id,
+        candidates=list(by_id.values()),
+        counted_votes=counted,
+        invalidated_receipts=sorted(invalidated),
+    )
+
+
+def votes_per_day(session: Session, ballot_id: str) -> Counter[str]:
+    """Valid votes per period key (a date, or "window")."""
+    rows = session.execute(
+        select(Vote.period_key).where(Vote.ballot_id == ballot_id, Vote.invalidated_at.is_(None))  # type: ignore[union-attr]
+    ).scalars()
+    return Counter(rows)
+
+
+@dataclass(frozen=True)
+class ReceiptRecord:
+    """What a receipt says about its vote."""
+
+    ballot_id: str
+    at: datetime
+    candidates: list[str]
+    invalidated_at: datetime | None
+    invalidated_reason: str | None
+
+
+def find_receipt(session: Session, digest: str) -> ReceiptRecord | None:
+    """The vote behind a receipt digest, or None."""
+    row = session.execute(
+        select(
+            Vote.ballot_id,
+            Vote.created_at,
+            Vote.choices,
+            Vote.invalidated_at,
+            Vote.invalidated_reason,
+        ).where(Vote.receipt_digest == digest)
+    ).first()
+    if row is None:
+        return None
+    ballot_id, created_at, choices, invalidated_at, reason = row
+    return ReceiptRecord(
+        ballot_id=ballot_id,
+        at=from_db(created_at),
+        candidates=split_choices(choices),
+        invalidated_at=from_db(invalidated_at) if invalidated_at is not None else None,
+        invalidated_reason=reason,
+    )
