@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +110,16 @@ def production_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build_site(site)
     assert result.returncode == 0, result.stderr
     return site
+
+
+class Clock:
+    """A clock a test can move: pass it as ``create_app(..., clock=clock)``."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

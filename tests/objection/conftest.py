@@ -14,6 +14,7 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from award.moments import SHANGHAI
+from tests.conftest import Clock
 from vote_api.auth import create_token
 from vote_api.main import create_app
 from vote_api.objections.models import ObjectionCase, ObjectionFile
@@ -32,16 +33,6 @@ KiB = 1024
 PDF = b"%PDF-1.4\n% evidence EVIDENCE-MARKER-7f3a penalty decision scan\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64 + b"PNG-MARKER-91c2"
 LETTER_PDF = b"%PDF-1.7\n% sealed letter LETTER-MARKER-55d0\n%%EOF\n"
-
-
-class Clock:
-    """A clock the test can move."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 @dataclass

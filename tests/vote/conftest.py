@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,7 +20,7 @@ import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
-from tests.conftest import LiveServer, free_port
+from tests.conftest import Clock, LiveServer, free_port
 from tests.vote.support import (
     CULTURE,
     IMAGE_ANSWER,
@@ -34,16 +33,6 @@ from vote_api.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
-
-
-class Clock:
-    """A clock the test can move."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 @dataclass

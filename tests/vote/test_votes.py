@@ -422,3 +422,18 @@ def test_vote_daily_cap_counts_only_stored_votes(
         assert env.vote(CULTURE).status_code == 409  # refused votes use up no place
     env.new_visitor()
     assert env.vote(CULTURE).status_code == 201
+
+
+def test_vote_oversized_body_refused_while_streaming(env: Env) -> None:
+    def body():
+        for _ in range(64):
+            yield b" " * 16 * 1024  # 1 MiB in all, far above the 64 KiB cap of a vote
+
+    response = env.client.post(
+        f"/api/ballots/{CULTURE}/votes",
+        content=body(),
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert "message" in response.json()
+    assert stored_votes(env) == []

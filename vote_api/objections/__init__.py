@@ -40,16 +40,15 @@ def install_objections(app: FastAPI, limiter: Limiter, settings: Settings, prefi
     )
 
 
-#: The JSON bodies of the follow-up and admin routes are small; anything bigger is refused.
+#: Every other API body (votes, captchas, follow-ups, admin actions) is small JSON; anything
+#: bigger is refused while it streams, before it is buffered.
 SMALL_BODY_BYTES = 64 * 1024
 
 
 def body_limits(prefix: str, filing_bytes: int) -> Callable[[str, str], int | None]:
-    """The body cap of each objection route: the filing's from the settings, 64 KB otherwise."""
+    """The body cap of each API route: the objection filing's from the settings, 64 KB otherwise."""
     filing = path_matcher(rf"{re.escape(prefix)}/notices/[^/]+/objections/?", lambda: filing_bytes)
-    other = path_matcher(
-        rf"{re.escape(prefix)}/(admin/)?objections(/.*)?", lambda: SMALL_BODY_BYTES
-    )
+    other = path_matcher(rf"{re.escape(prefix)}/.*", lambda: SMALL_BODY_BYTES)
 
     def limit_for(method: str, path: str) -> int | None:
         return filing(method, path) or other(method, path)
