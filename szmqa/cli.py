@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from award.calendar import today
 from award.content import load_content, load_notice
 from award.demo import write_demo
@@ -156,10 +158,16 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; content problems print as a list and exit with status 1."""
+    """Run a command; content or settings problems print as a list and exit with status 1."""
     args = parser().parse_args(argv)
     try:
         return args.func(args)
     except AwardError as error:
         print(error, file=sys.stderr)
+        return 1
+    except ValidationError as error:
+        print("配置有误（环境变量 SZMQA_*）：", file=sys.stderr)
+        for item in error.errors():
+            where = ".".join(str(part) for part in item["loc"]) or "设置"
+            print(f"  - {where}: {item['msg']}", file=sys.stderr)
         return 1

@@ -135,3 +135,24 @@ def test_cli_demo_writes_a_checkable_year(tmp_path):
     assert (tmp_path / "demo" / "awards" / "2026.yml").is_file()
     (tmp_path / "docs").mkdir()
     assert szmqa("check", "--demo-dir", "demo", cwd=tmp_path).returncode == 0
+
+
+def test_cli_refuses_default_secrets_in_production_without_traceback(tmp_path):
+    import os
+
+    env = dict(os.environ, SZMQA_ENVIRONMENT="production")
+    env.pop("SZMQA_SECRET_KEY", None)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from szmqa.cli import main; raise SystemExit(main(['admin-token', 'list']))",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "SZMQA_SECRET_KEY" in result.stderr and "Traceback" not in result.stderr
