@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +19,7 @@ import pytest
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
-from tests.conftest import Clock, LiveServer, free_port
+from tests.conftest import Clock, free_port
 from tests.vote.support import (
     CULTURE,
     IMAGE_ANSWER,
@@ -143,39 +142,6 @@ def capped_demo_dir(tmp_path_factory: pytest.TempPathFactory, demo_dir: Path) ->
             ballot["daily_cap_per_address"] = 2
     year_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return folder
-
-
-class PlainLiveServer(LiveServer):
-    """A live server as ``szmqa serve`` should run: uvicorn's own X-Forwarded-For handling off.
-
-    uvicorn rewrites the client address from X-Forwarded-For when the peer is 127.0.0.1
-    (its default ``forwarded_allow_ips``); with that off, SZMQA_TRUSTED_PROXIES decides alone.
-    """
-
-    def __init__(self, app: Any) -> None:
-        import uvicorn
-
-        super().__init__(app)
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", proxy_headers=False
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-
-@pytest.fixture
-def plain_server() -> Iterator[Callable[[Any], LiveServer]]:
-    """Start an app over real HTTP without uvicorn's proxy-header rewriting."""
-    servers: list[LiveServer] = []
-
-    def start(app: Any) -> LiveServer:
-        server = PlainLiveServer(app)
-        servers.append(server)
-        return server.__enter__()
-
-    yield start
-    for server in servers:
-        server.__exit__(None, None, None)
 
 
 class ServerProcess:

@@ -95,10 +95,10 @@ def hammer(url: str, count: int, headers: dict[str, str]) -> list[int]:
 
 
 def test_limits_over_http_forged_header_from_untrusted_peer_shares_one_limit(
-    make_env: AppFactory, plain_server: Any
+    make_env: AppFactory, live_server: Any
 ) -> None:
     env = make_env()  # 127.0.0.1 is not a trusted proxy
-    server = plain_server(env.app)
+    server = live_server(env.app)  # uvicorn's own X-Forwarded-For handling is off
     allowed = per_minute(RECEIPT_LIMIT)
     first = hammer(server.url, allowed, {"X-Forwarded-For": "198.51.100.1"})
     assert 429 not in first
@@ -107,10 +107,10 @@ def test_limits_over_http_forged_header_from_untrusted_peer_shares_one_limit(
 
 
 def test_limits_over_http_trusted_proxy_limits_each_forwarded_client(
-    make_env: AppFactory, plain_server: Any
+    make_env: AppFactory, live_server: Any
 ) -> None:
     env = make_env(trusted_proxies="127.0.0.1")
-    server = plain_server(env.app)
+    server = live_server(env.app)  # uvicorn's own X-Forwarded-For handling is off
     allowed = per_minute(RECEIPT_LIMIT)
     assert 429 not in hammer(server.url, allowed, {"X-Forwarded-For": "198.51.100.1"})
     assert hammer(server.url, 1, {"X-Forwarded-For": "198.51.100.1"}) == [429]

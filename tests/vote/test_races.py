@@ -71,10 +71,10 @@ async def race(url: str, ballot: str, count: int = CONCURRENT) -> Counter[int]:
 
 
 def test_race_sqlite_fifty_votes_one_token_exactly_one_stored(
-    make_env: AppFactory, plain_server: Any
+    make_env: AppFactory, live_server: Any
 ) -> None:
     env = make_env(trusted_proxies="127.0.0.1")
-    server = plain_server(env.app)
+    server = live_server(env.app)  # uvicorn's own X-Forwarded-For handling is off
     statuses = run_async(race(server.url, CULTURE))
     assert statuses == Counter({201: 1, 409: CONCURRENT - 1})
     with env.app.state.db.engine.connect() as connection:
