@@ -9,13 +9,11 @@ from mkdocs.config.base import Config
 
 
 class AwardPluginConfig(Config):
-    """Where the award content lives and where the pages find the vote service."""
+    """Where the demo content lives and what moment the build treats as now."""
 
     #: A folder of demo content (awards/*.yml, notices/*.md) to add; empty for production,
     #: where any content marked ``demo: true`` fails the build.
     demo_dir = c.Type(str, default="")
-    #: The URL path under which the vote and objection service answers.
-    api_base = c.Type(str, default="/api")
     #: The moment the build treats as "now" (ISO date-time); empty for the real time.
     #: (An !ENV value arrives already parsed by YAML, hence a datetime is accepted too.)
     now = c.Type((str, datetime), default="")

@@ -96,7 +96,6 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
         """Expose the banner's windows and the demo flag to the theme templates."""
         env.globals["award_banner"] = banner_items(self.content, self.now)
         env.globals["award_demo"] = self.content.is_demo
-        env.globals["award_api_base"] = self.config.api_base
         return env
 
     def on_page_context(

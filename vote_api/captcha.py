@@ -19,7 +19,6 @@ from sqlmodel import Field, Session, SQLModel
 
 from vote_api.errors import APIError
 from vote_api.rawsql import RawSQL, execute, read_moment
-from vote_api.rendering import draw
 from vote_api.timeutil import from_db, to_db
 
 #: No look-alikes: without 0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B.
@@ -104,17 +103,6 @@ class CaptchaService:
         )
         session.commit()
         return challenge_id, answer
-
-    def render(self, kind: CaptchaKind, answer: str) -> tuple[str, str]:
-        """The image or audio of an answer: media type and base64 data (drawn in this thread)."""
-        return draw(kind.value, answer)
-
-    def issue(
-        self, session: Session, scope: str, kind: CaptchaKind, now: datetime
-    ) -> tuple[str, str, str]:
-        """Store a new challenge and render it; return its id, media type and base64 data."""
-        challenge_id, answer = self.store(session, scope, kind, now)
-        return challenge_id, *self.render(kind, answer)
 
     def check(
         self, session: Session, challenge_id: str, answer: str, scope: str, now: datetime
