@@ -1,0 +1,1 @@
+"""The service's shared building blocks (captchas and other parts used by every feature)."""
