@@ -93,14 +93,15 @@ def audio_rates(render: Renderer, solver: TemplateSolver, count: int) -> tuple[f
     return whole / count, digits / (count * ANSWER_LENGTH)
 
 
-def image_rate(render: Renderer, alphabet: str, count: int) -> float | None:
-    """Share of images ddddocr reads right (limited to `alphabet`), or None without it."""
+def image_rate(render: Renderer, alphabet: str, count: int, limit: bool) -> float | None:
+    """Share of images ddddocr reads right (`limit`: to `alphabet`), or None without it."""
     try:
         import ddddocr
     except ImportError:
         return None
     ocr = ddddocr.DdddOcr(show_ad=False)
-    ocr.set_ranges(alphabet)
+    if limit:
+        ocr.set_ranges(alphabet)
     rng = random.Random(4)
     solved = 0
     for answer in answers(alphabet, count, 5):
@@ -109,16 +110,17 @@ def image_rate(render: Renderer, alphabet: str, count: int) -> float | None:
     return solved / count
 
 
-def audio_size(count: int) -> None:
+def audio_size(name: str, render: Renderer, count: int) -> None:
+    """Mean and largest size and length of `count` renderings."""
     rng = random.Random(6)
     sizes, seconds = [], []
     for answer in answers(AUDIO_ALPHABET, count, 7):
-        data = render_audio(answer, rng)[1]
+        data = render(answer, rng)
         signal, rate = decode_wav(data)
         sizes.append(len(data))
         seconds.append(len(signal) / rate)
     print(
-        f"new audio: {statistics.mean(sizes) / 1024:.1f} KiB mean, {max(sizes) / 1024:.1f} KiB max;"
+        f"{name}: {statistics.mean(sizes) / 1024:.1f} KiB mean, {max(sizes) / 1024:.1f} KiB max;"
         f" {statistics.mean(seconds):.2f} s mean, {max(seconds):.2f} s max ({count} challenges)"
     )
 
@@ -137,7 +139,8 @@ def main() -> None:
         ("new image", new_image, IMAGE_ALPHABET, 200),
     ]:
         print(f"  {name}: {cpu_ms(render, alphabet, count):.1f} ms")
-    audio_size(200)
+    audio_size("old audio", old_audio, 20)
+    audio_size("new audio", new_audio, 200)
 
     print(f"Audio, template matching, {args.count} challenges (whole answer / digits in place):")
     for name, render, solver in [
@@ -149,13 +152,16 @@ def main() -> None:
         whole, digits = audio_rates(render, solver, args.count)
         print(f"  {name}: {whole:.0%} solved, {digits:.0%} of digits")
 
-    print(f"Image, OCR (ddddocr limited to the alphabet), {args.ocr_count} images:")
+    print(f"Image, OCR (ddddocr; answers compared ignoring case), {args.ocr_count} images:")
     for name, render, alphabet in [
         ("old", old_image, OLD_IMAGE_ALPHABET),
         ("new", new_image, IMAGE_ALPHABET),
     ]:
-        rate = image_rate(render, alphabet, args.ocr_count)
-        print(f"  {name}: " + ("ddddocr not installed" if rate is None else f"{rate:.0%} solved"))
+        for limit in (False, True):
+            rate = image_rate(render, alphabet, args.ocr_count, limit)
+            how = "limited to the alphabet" if limit else "any characters"
+            result = "ddddocr not installed" if rate is None else f"{rate:.0%} solved"
+            print(f"  {name}, {how}: {result}")
 
 
 if __name__ == "__main__":

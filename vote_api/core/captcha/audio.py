@@ -1,11 +1,13 @@
 """The audio captcha: Mandarin digits from the shipped voice samples, varied per challenge.
 
-Every digit is picked from one of the shipped voices, resampled with a speed (and so pitch)
-that drifts across the digit, coloured by a random short filter and given its own gain; the
-digits are spaced by random gaps over a bed of noise and reversed, resampled speech (babble
-no listener mistakes for a digit). So no two challenges share a waveform and matching the
-shipped samples against the signal does not read it (tests/captcha/test_audio.py). Output:
-WAV, 8 kHz, mono, 8-bit (every browser plays it), at most `MAX_SECONDS` long.
+Every digit is picked from one of the shipped voices; its pitch and speed are changed by
+resampling (drifting across the digit), its length then set apart from its pitch by
+overlap-adding jittered grains, its waveform smeared by a random-phase filter a few ms
+long, and its gain drawn at random. The digits are spaced by random gaps over a bed of
+noise and reversed, resampled speech (babble no listener mistakes for a digit). So no two
+challenges share a waveform, and matching the shipped samples against the signal, even
+resampled to every speed, does not read it (tests/captcha/test_audio.py). Output: WAV,
+8 kHz, mono, 8-bit (every browser plays it), at most `MAX_SECONDS` long.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ MEDIA_TYPE = "audio/wav"
 VOICE_DIR = Path(__file__).with_name("voice")
 #: Speed of a digit at its start and at its end, each drawn from this range (1 = as recorded).
 SPEED_RANGE = (0.78, 1.28)
+#: Length of a digit against its recording, set apart from its pitch by `_stretch`.
+TEMPO_RANGE = (0.85, 1.25)
 GAP_SECONDS = (0.25, 0.7)
 LEAD_SECONDS = (0.25, 0.5)
 TAIL_SECONDS = 0.3
@@ -71,9 +75,31 @@ def _warp(signal: np.ndarray, start_speed: float, end_speed: float) -> np.ndarra
     return np.interp(positions, np.arange(length), signal).astype(np.float32)
 
 
+def _stretch(signal: np.ndarray, factor: float, gen: np.random.Generator) -> np.ndarray:
+    """Lengthen by `factor` without changing pitch: overlap-add of 30 ms grains read from
+    jittered places, so the waveform no longer follows the sample's from grain to grain."""
+    grain, hop = 240, 120
+    out_length = max(grain, int(len(signal) * factor))
+    starts = np.arange(0, out_length - grain + 1, hop)
+    reads = starts / factor + gen.integers(-24, 25, size=len(starts))
+    reads = np.clip(reads.astype(int), 0, max(0, len(signal) - grain))
+    padded = np.pad(signal, (0, grain))
+    window = np.hanning(grain).astype(np.float32)
+    out = np.zeros(out_length + grain, dtype=np.float32)
+    weight = np.zeros_like(out)
+    for start, read in zip(starts, reads, strict=True):
+        out[start : start + grain] += padded[read : read + grain] * window
+        weight[start : start + grain] += window
+    return out[:out_length] / np.maximum(weight[:out_length], 0.3)
+
+
 def _colour(signal: np.ndarray, gen: np.random.Generator) -> np.ndarray:
-    """A random short filter: changes the timbre a little and the waveform a lot."""
-    taps = np.concatenate(([1.0], gen.uniform(-0.6, 0.6, size=int(gen.integers(2, 6)))))
+    """A random-phase filter a few ms long: the ear hardly notices, the waveform changes."""
+    size = 64
+    phases = gen.uniform(-np.pi, np.pi, size // 2 + 1)
+    phases[0] = phases[-1] = 0.0
+    taps = np.fft.irfft(np.exp(1j * phases), size)
+    taps *= np.exp(-np.arange(size) / gen.uniform(6.0, 14.0))  # a short, fading smear
     shaped = np.convolve(signal, taps, mode="same").astype(np.float32)
     return shaped / max(float(np.abs(shaped).max()), 1e-6)
 
@@ -109,13 +135,12 @@ def render_audio(answer: str, rng: random.Random) -> tuple[str, bytes]:
         raise ValueError("语音验证码只能朗读数字 0-9")
     gen = np.random.default_rng(rng.getrandbits(128))
     samples = voice_samples()
-    digits = [
-        _colour(_warp(samples[char][int(gen.integers(len(samples[char])))], *speeds), gen)
-        * gen.uniform(0.7, 1.0)
-        for char, speeds in zip(
-            answer, gen.uniform(*SPEED_RANGE, size=(len(answer), 2)), strict=True
-        )
-    ]
+    digits = []
+    for char in answer:
+        sample = samples[char][int(gen.integers(len(samples[char])))]
+        pitched = _warp(sample, *gen.uniform(*SPEED_RANGE, size=2))  # pitch and speed
+        timed = _stretch(pitched, len(sample) / len(pitched) * gen.uniform(*TEMPO_RANGE), gen)
+        digits.append(_colour(timed, gen) * gen.uniform(0.7, 1.0))
     gaps = [int(gen.uniform(*GAP_SECONDS) * SAMPLE_RATE) for _ in digits[1:]]
     lead = int(gen.uniform(*LEAD_SECONDS) * SAMPLE_RATE)
     tail = int(TAIL_SECONDS * SAMPLE_RATE)
@@ -134,7 +159,7 @@ def render_audio(answer: str, rng: random.Random) -> tuple[str, bytes]:
         position += len(digit) + gap
     babble = _babble(total, gen)
     babble *= gen.uniform(0.18, 0.3) / max(float(np.abs(babble).max()), 1e-6)
-    noise = gen.normal(0.0, gen.uniform(0.03, 0.06), size=total).astype(np.float32)
+    noise = gen.normal(0.0, gen.uniform(0.02, 0.045), size=total).astype(np.float32)
     mixed = voice + babble + noise
     mixed *= gen.uniform(0.6, 0.95) / max(float(np.abs(mixed).max()), 1e-6)
     return MEDIA_TYPE, _wav_bytes(mixed)
