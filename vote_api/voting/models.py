@@ -71,3 +71,28 @@ def join_choices(candidate_ids: list[str]) -> str:
 def split_choices(stored: str) -> list[str]:
     """The candidate ids of a stored vote."""
     return [part for part in stored.split(",") if part]
+
+
+class SmsCode(SQLModel, table=True):
+    """A verification code sent to a number: only keyed hashes of the number and the code."""
+
+    __tablename__ = "sms_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone_key: str = Field(max_length=64, index=True)
+    code_hash: str = Field(max_length=64)
+    created_at: datetime = moment_field()
+    expires_at: datetime = moment_field()
+    attempts: int = 0
+    used: bool = False
+
+
+class SmsQuota(SQLModel, table=True):
+    """Codes sent to a number on a Beijing day, and when the last one went (resend pacing)."""
+
+    __tablename__ = "sms_quota"
+
+    phone_key: str = Field(max_length=64, primary_key=True)
+    day: str = Field(max_length=10, primary_key=True)
+    sent: int = 0
+    last_sent_at: datetime | None = moment_field(nullable=True)

@@ -1,4 +1,6 @@
-"""Anomaly review and the durable daily cap: what each vote keeps, votes per network and day.
+"""Phone voters, anomaly review and the durable daily cap.
+
+What each vote keeps for review, votes per network and day, SMS codes and their quota.
 
 Revision ID: 0005
 Revises: 0002
@@ -34,10 +36,33 @@ def upgrade() -> None:
         sa.Column("votes", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("ballot_id", "network_key", "day"),
     )
+    op.create_table(
+        "sms_code",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("phone_key", sa.String(64), nullable=False),
+        sa.Column("code_hash", sa.String(64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("used", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_sms_code_phone_key", "sms_code", ["phone_key"])
+    op.create_table(
+        "sms_quota",
+        sa.Column("phone_key", sa.String(64), nullable=False),
+        sa.Column("day", sa.String(10), nullable=False),
+        sa.Column("sent", sa.Integer(), nullable=False),
+        sa.Column("last_sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("phone_key", "day"),
+    )
 
 
 def downgrade() -> None:
     """Drop what ``upgrade`` added."""
+    op.drop_table("sms_quota")
+    op.drop_index("ix_sms_code_phone_key", "sms_code")
+    op.drop_table("sms_code")
     op.drop_table("vote_network_day")
     op.drop_index("ix_vote_ballot_created", "vote")
     with op.batch_alter_table("vote") as batch:
