@@ -32,7 +32,7 @@ from tests.captcha.solver import (  # noqa: E402
     decode_wav,
     shipped_solver,
 )
-from vote_api.core.captcha import ANSWER_LENGTH, AUDIO_ALPHABET, IMAGE_ALPHABET  # noqa: E402
+from vote_api.core.captcha.alphabet import ANSWER_LENGTH, AUDIO_ALPHABET, IMAGE_ALPHABET  # noqa: E402
 from vote_api.core.captcha.audio import render_audio  # noqa: E402
 from vote_api.core.captcha.image import render_image  # noqa: E402
 

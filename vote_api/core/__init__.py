@@ -1,1 +1,4 @@
-"""The service's shared building blocks (captchas and other parts used by every feature)."""
+"""Shared infrastructure of the service: settings, database, errors, limits, captcha, auth, audit.
+
+Nothing here imports a feature package (``captchas``, ``voting``, ``objections``).
+"""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from vote_api.core.timeutil import moment_field
 
 #: The period key of a ballot whose voters vote once for the whole window.
 WINDOW_PERIOD = "window"
@@ -21,6 +23,7 @@ class Vote(SQLModel, table=True):
     __tablename__ = "vote"
     __table_args__ = (
         UniqueConstraint("ballot_id", "voter_key", "period_key", name="uq_vote_once_per_period"),
+        Index("ix_vote_ballot_created", "ballot_id", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -30,12 +33,34 @@ class Vote(SQLModel, table=True):
     #: The chosen candidate ids, sorted and joined with commas.
     choices: str = Field(max_length=900)
     receipt_digest: str = Field(max_length=64, unique=True)
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: datetime = moment_field()
     address_key: str = Field(max_length=64)
-    invalidated_at: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
-    )
+    #: What anomaly review needs, none of it naming a person: keyed hashes of the address
+    #: network (IPv4 /24, IPv6 /48), the user agent and the device cookie; the phone number's
+    #: operator segment (first 3 digits) and region block (next 4) on phone ballots.
+    network_key: str | None = Field(default=None, max_length=64)
+    agent_key: str | None = Field(default=None, max_length=64)
+    device_key: str | None = Field(default=None, max_length=64)
+    phone_segment: str | None = Field(default=None, max_length=3)
+    phone_block: str | None = Field(default=None, max_length=4)
+    invalidated_at: datetime | None = moment_field(nullable=True)
     invalidated_reason: str | None = Field(default=None, max_length=500)
+    invalidated_category: str | None = Field(default=None, max_length=20)
+
+
+class NetworkDay(SQLModel, table=True):
+    """Votes recorded per ballot, address network and Beijing day: the durable daily cap.
+
+    Counted in the vote's own transaction (an upsert that returns the new count), so the cap
+    holds across restarts, workers and a rate-limit store that went away.
+    """
+
+    __tablename__ = "vote_network_day"
+
+    ballot_id: str = Field(max_length=40, primary_key=True)
+    network_key: str = Field(max_length=64, primary_key=True)
+    day: str = Field(max_length=10, primary_key=True)
+    votes: int = 0
 
 
 def join_choices(candidate_ids: list[str]) -> str:

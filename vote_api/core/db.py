@@ -15,14 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 T = TypeVar("T")
-#: The PostgreSQL advisory lock held while creating tables (any fixed number would do).
-_SCHEMA_LOCK_KEY = 7_150_001
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -68,27 +66,6 @@ class Database:
             if self.is_sqlite
             else None
         )
-
-    def create_all(self) -> None:
-        """Create missing tables and the database-side guards (append-only audit log)."""
-        from vote_api.audit import install_append_only_guard
-
-        with self._schema_lock():
-            SQLModel.metadata.create_all(self.engine)
-            install_append_only_guard(self.engine)
-
-    @contextlib.contextmanager
-    def _schema_lock(self) -> Iterator[None]:
-        """On PostgreSQL, one worker at a time creates tables: several start at once."""
-        if self.is_sqlite:
-            yield
-            return
-        with self.engine.connect() as lock:
-            lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
-            try:
-                yield
-            finally:
-                lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _SCHEMA_LOCK_KEY})
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:

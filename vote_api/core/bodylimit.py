@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from vote_api.errors import error_body
+from vote_api.core.errors import error_body
 
 
 class BodyTooLarge(Exception):
@@ -109,5 +109,23 @@ def path_matcher(pattern: str, limit: Callable[[], int]) -> Callable[[str, str],
 
     def limit_for(method: str, path: str) -> int | None:
         return limit() if method == "POST" and compiled.fullmatch(path) else None
+
+    return limit_for
+
+
+#: Every API body but the objection filing (votes, captchas, follow-ups, admin actions) is
+#: small JSON; anything bigger is refused while it streams, before it is buffered.
+SMALL_BODY_BYTES = 64 * 1024
+
+
+def api_body_limits(
+    prefix: str, upload_path: str, upload_bytes: int
+) -> Callable[[str, str], int | None]:
+    """The body cap of each API route: ``upload_bytes`` on the upload route, 64 KiB otherwise."""
+    upload = path_matcher(upload_path, lambda: upload_bytes)
+    other = path_matcher(rf"{re.escape(prefix)}/.*", lambda: SMALL_BODY_BYTES)
+
+    def limit_for(method: str, path: str) -> int | None:
+        return upload(method, path) or other(method, path)
 
     return limit_for

@@ -1,5 +1,10 @@
 """Rate limits (slowapi) per client address, configured explicitly from the settings.
 
+Routers are built at module level, before any app and its settings exist, so a route names
+its limit as a dependency, ``dependencies=[rate_limit(VOTE_LIMIT)]``; ``install_limiter``
+registers each such route with the app's own slowapi ``Limiter`` when the app is built, and
+the dependency asks that limiter on every request (slowapi's own check, with its fallback).
+
 If the shared storage (Redis) is down, the limiter falls back to per-process in-memory
 limits and logs it, rather than failing every request: the captcha and the database's
 one-vote-per-voter constraint still hold, and the limits come back with Redis.
@@ -12,20 +17,24 @@ import inspect
 import logging
 import math
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.params import Depends as DependsParam
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from limits import RateLimitItem, parse
 from slowapi import Limiter
 from slowapi.errors import RateLimitExceeded
 
-from vote_api import ratelimit_storage  # noqa: F401 (registers memory:// with a cheap sweep)
-from vote_api.client import request_address
-from vote_api.errors import error_body
-from vote_api.settings import Settings
+from vote_api.core import ratelimit_storage  # noqa: F401 (registers memory:// with a cheap sweep)
+from vote_api.core.client import request_address
+from vote_api.core.errors import error_body
+from vote_api.core.settings import Settings
+from vote_api.core.state import core_state
 
-log = logging.getLogger("vote_api.limiter")
+log = logging.getLogger("vote_api.core.limits")
 EMPTY_CONFIG = Path(__file__).with_name("ratelimit.env")
 
 #: Moving-window limits per client address. Mobile carriers put many people behind one
@@ -87,9 +96,33 @@ def hit_daily_cap(limiter: Limiter, cap: int, *keys: str) -> int | None:
     return max(1, math.ceil(reset_at - time.time()))
 
 
-def install_limiter(app: FastAPI, limiter: Limiter) -> None:
-    """Attach the limiter and turn its refusals into a Chinese 429 with Retry-After."""
-    app.state.limiter = limiter
+class RateLimit:
+    """The dependency of a limited route: the app's limiter checks the route's limits."""
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+
+    async def __call__(self, request: Request) -> None:
+        """Count this request against the route's limits; 429 once one is reached."""
+        limiter = core_state(request.app).limiter
+        # slowapi's per-route check (the one its decorator runs), with its storage fallback.
+        limiter._check_request_limit(request, request.scope["endpoint"], False)
+
+
+def rate_limit(spec: str) -> DependsParam:
+    """A route dependency limiting each client address by ``spec`` (e.g. ``"20/minute"``)."""
+    return Depends(RateLimit(spec))
+
+
+def install_limiter(app: FastAPI, limiter: Limiter, routers: Iterable[APIRouter]) -> None:
+    """Register the limited routes of ``routers`` with the limiter; refusals become a Chinese 429."""
+    routes = [route for router in routers for route in router.routes]
+    for route in routes:
+        if not isinstance(route, APIRoute):
+            continue
+        for dependency in route.dependant.dependencies:
+            if isinstance(dependency.call, RateLimit):
+                limiter.limit(dependency.call.spec)(route.endpoint)
 
     @app.exception_handler(RateLimitExceeded)
     async def _too_many(request: Request, error: RateLimitExceeded) -> JSONResponse:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime
+from sqlmodel import Field
 
 from award.moments import SHANGHAI
 
@@ -17,3 +21,11 @@ def from_db(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(SHANGHAI)
+
+
+def moment_field(*, nullable: bool = False, index: bool = False) -> Any:
+    """A model field stored as a time-zone-aware timestamp, whatever the SQLModel version."""
+    column = Column(DateTime(timezone=True), nullable=nullable, index=index)
+    if nullable:
+        return Field(default=None, sa_column=column)
+    return Field(sa_column=column)

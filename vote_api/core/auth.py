@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Field, Session, SQLModel, select
 
-from vote_api.timeutil import to_db
+from vote_api.core.timeutil import moment_field, to_db
 
 TOKEN_PREFIX = "szmqa_"
 
@@ -22,8 +22,8 @@ class AdminToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80, unique=True)
     token_hash: str = Field(max_length=64, unique=True, index=True)
-    created_at: datetime
-    revoked_at: datetime | None = None
+    created_at: datetime = moment_field()
+    revoked_at: datetime | None = moment_field(nullable=True)
 
 
 def hash_token(token: str) -> str:

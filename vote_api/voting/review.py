@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from vote_api.audit import record
-from vote_api.errors import APIError
-from vote_api.timeutil import from_db, to_db
+from vote_api.core.audit import record
+from vote_api.core.errors import APIError
+from vote_api.core.timeutil import from_db, to_db
 from vote_api.voting.models import Vote
 
 CSV_COLUMNS = [

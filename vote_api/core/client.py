@@ -7,7 +7,8 @@ import ipaddress
 
 from starlette.requests import Request
 
-from vote_api.settings import IPNetwork
+from vote_api.core.settings import IPNetwork
+from vote_api.core.state import core_state
 
 #: Where a request's client address is kept once worked out (rate limits ask several times).
 _SCOPE_KEY = "szmqa.client_address"
@@ -53,6 +54,20 @@ def request_address(request: Request) -> str:
     address = request.scope.get(_SCOPE_KEY)
     if address is None:
         address = request.scope[_SCOPE_KEY] = client_address(
-            request, request.app.state.settings.trusted_proxies
+            request, core_state(request.app).settings.trusted_proxies
         )
     return address
+
+
+#: The prefix lengths of an "address network": what one household, office or NAT pool shares.
+IPV4_NETWORK_PREFIX = 24
+IPV6_NETWORK_PREFIX = 48
+
+
+def address_network(address: str) -> str:
+    """The network of a client address: IPv4 /24 or IPv6 /48 (the text itself if unparsable)."""
+    parsed = _parse(address)
+    if parsed is None:
+        return address
+    prefix = IPV4_NETWORK_PREFIX if parsed.version == 4 else IPV6_NETWORK_PREFIX
+    return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))

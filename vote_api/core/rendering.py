@@ -25,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 IMAGE_SIZE = (180, 64)
-log = logging.getLogger("vote_api.rendering")
+log = logging.getLogger("vote_api.core.rendering")
 _drawers: dict[str, Any] = {}
 
 

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection
 from sqlmodel import Field, Session, SQLModel
 
-from vote_api.timeutil import to_db
+from vote_api.core.timeutil import moment_field, to_db
 
 
 class AuditEntry(SQLModel, table=True):
@@ -19,7 +19,7 @@ class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_log"
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(index=True)
+    at: datetime = moment_field(index=True)
     actor: str = Field(max_length=80)
     action: str = Field(max_length=80, index=True)
     target: str = Field(max_length=120)
@@ -56,9 +56,8 @@ _POSTGRES_GUARD = [
 ]
 
 
-def install_append_only_guard(engine: Engine) -> None:
-    """Make the database itself refuse UPDATE and DELETE on the audit log."""
-    statements = _SQLITE_GUARD if engine.dialect.name == "sqlite" else _POSTGRES_GUARD
-    with engine.begin() as connection:
-        for statement in statements:
-            connection.execute(text(statement))
+def install_append_only_guard(connection: Connection) -> None:
+    """Make the database itself refuse UPDATE and DELETE on the audit log (run by a migration)."""
+    statements = _SQLITE_GUARD if connection.dialect.name == "sqlite" else _POSTGRES_GUARD
+    for statement in statements:
+        connection.execute(text(statement))
