@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tests.captcha.solver import TemplateSolver, decode_wav, shipped_solver
-from vote_api.core.captcha import ANSWER_LENGTH, AUDIO_ALPHABET, random_answer
+from vote_api.core.captcha.alphabet import ANSWER_LENGTH, AUDIO_ALPHABET, random_text
 from vote_api.core.captcha.audio import MAX_SECONDS, SAMPLE_RATE, render_audio, voice_samples
 
 
@@ -24,7 +24,7 @@ def challenges(count: int, seed: int) -> list[tuple[str, np.ndarray]]:
     rng = random.Random(seed)
     out = []
     for _ in range(count):
-        answer = random_answer(AUDIO_ALPHABET, rng)
+        answer = random_text(AUDIO_ALPHABET, rng)
         media_type, data = render_audio(answer, rng)
         assert media_type == "audio/wav"
         out.append((answer, decode_wav(data)[0]))
@@ -46,7 +46,7 @@ def test_solver_reads_the_unvaried_samples(solver: TemplateSolver) -> None:
     samples = voice_samples()
     solved = 0
     for _ in range(20):
-        answer = random_answer(AUDIO_ALPHABET, rng)
+        answer = random_text(AUDIO_ALPHABET, rng)
         pieces = [np.concatenate([rng.choice(samples[d]), np.zeros(1600)]) for d in answer]
         solved += solver.solve(np.concatenate(pieces) * 100, len(answer)) == answer
     assert solved >= 18
@@ -83,7 +83,7 @@ def test_format_length_and_size() -> None:
         "00000",
         "99999",
         "09090",
-        *(random_answer(AUDIO_ALPHABET, rng) for _ in range(30)),
+        *(random_text(AUDIO_ALPHABET, rng) for _ in range(30)),
     ]:
         _, data = render_audio(answer, rng)
         with wave.open(io.BytesIO(data), "rb") as audio:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from vote_api.core.captcha import ANSWER_LENGTH, IMAGE_ALPHABET, random_answer
+from vote_api.core.captcha.alphabet import ANSWER_LENGTH, IMAGE_ALPHABET, random_text
 from vote_api.core.captcha.image import (
     HEIGHT,
     MAX_NOISE_CONTRAST,
@@ -73,7 +73,7 @@ def test_alphabet_has_no_look_alikes() -> None:
 def test_characters_never_touch_and_text_has_contrast(seed: int) -> None:
     rng = random.Random(seed)
     wide = ["MMMMM", "MHMHM", "NKMXH"]
-    answer = wide[seed] if seed < len(wide) else random_answer(IMAGE_ALPHABET, rng)
+    answer = wide[seed] if seed < len(wide) else random_text(IMAGE_ALPHABET, rng)
     media_type, data = render_image(answer, rng)
     assert media_type == "image/png"
     _, spans, ink_contrast, noise = measure(data)
@@ -89,8 +89,7 @@ def test_glyphs_are_large() -> None:
     rng = random.Random(99)
     _, data = render_image("ACDEF", rng)
     pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
-    _, spans, _, _ = measure(data)
-    background = pixels[0, 0]
+    background, spans, _, _ = measure(data)
     inked_rows = (contrast(pixels, background) >= INK).any(axis=1)
     assert inked_rows.sum() >= 36  # px of height covered by the text
     assert all(end - start >= 18 for start, end in spans)

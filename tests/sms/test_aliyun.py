@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 
 import pytest
 
 from tests.sms.fake_endpoint import FakeEndpoint, Reply, acs3_signature_valid
-from tests.sms.support import send_watching_loop
+from tests.sms.support import run_async, send_watching_loop
 from vote_api.voting.sms import SmsNumberInvalid, SmsQuotaExceeded, SmsUnavailable
 from vote_api.voting.sms.aliyun import AliyunGateway
 
@@ -27,7 +26,7 @@ def ok() -> Reply:
 
 def test_sends_the_code_in_the_template_parameter_signed(endpoint: FakeEndpoint) -> None:
     endpoint.reply = ok()
-    asyncio.run(gateway(endpoint).send_code(PHONE, CODE))
+    run_async(gateway(endpoint).send_code(PHONE, CODE))
     [request] = endpoint.received
     assert request.headers["x-acs-action"] == "SendSms"
     assert request.headers["x-acs-version"] == "2017-05-25"
@@ -63,7 +62,7 @@ def test_gateway_errors_map_to_the_three_errors(
 ) -> None:
     endpoint.reply = Reply(status, {"Code": code, "Message": "x", "RequestId": "R"})
     with caplog.at_level(logging.DEBUG), pytest.raises(error) as raised:
-        asyncio.run(gateway(endpoint).send_code(PHONE, CODE))
+        run_async(gateway(endpoint).send_code(PHONE, CODE))
     assert type(raised.value) is error
     assert code in caplog.text  # the gateway's code is logged for the operator...
     assert PHONE not in caplog.text and CODE not in caplog.text  # ...the number and code never
@@ -71,7 +70,7 @@ def test_gateway_errors_map_to_the_three_errors(
 
 def test_a_slow_gateway_times_out_without_blocking_the_loop(endpoint: FakeEndpoint) -> None:
     endpoint.reply = Reply(body={"Code": "OK"}, delay=2.0)
-    error, ticks = asyncio.run(send_watching_loop(gateway(endpoint, timeout=0.4), PHONE, CODE))
+    error, ticks = run_async(send_watching_loop(gateway(endpoint, timeout=0.4), PHONE, CODE))
     assert isinstance(error, SmsUnavailable)
     assert ticks >= 2  # the event loop kept running while the SDK waited
 
@@ -81,10 +80,10 @@ def test_a_gateway_that_is_down_is_unavailable(endpoint: FakeEndpoint) -> None:
     endpoint.stop()
     down = AliyunGateway(KEY_ID, SECRET, "签名", "SMS_1", url, timeout=2.0)
     with pytest.raises(SmsUnavailable):
-        asyncio.run(down.send_code(PHONE, CODE))
+        run_async(down.send_code(PHONE, CODE))
 
 
 def test_a_reply_that_is_not_json_is_unavailable(endpoint: FakeEndpoint) -> None:
     endpoint.reply = Reply(200, "not the gateway")
     with pytest.raises(SmsUnavailable):
-        asyncio.run(gateway(endpoint).send_code(PHONE, CODE))
+        run_async(gateway(endpoint).send_code(PHONE, CODE))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import replace
 
 import pytest
 
 from tests.sms.fake_endpoint import FakeEndpoint, Reply
+from tests.sms.support import run_async
 from vote_api.voting.sms import SmsGateway
 from vote_api.voting.sms.aliyun import AliyunGateway
 from vote_api.voting.sms.console import ConsoleGateway
@@ -42,7 +42,7 @@ def test_real_gateways_are_built_from_settings(kind: str, cls: type) -> None:
 def test_the_endpoint_override_reaches_the_sdk(endpoint: FakeEndpoint) -> None:
     endpoint.reply = Reply(body={"Code": "OK"})
     gateway = build_gateway(replace(FULL, sms_kind="aliyun", sms_endpoint=endpoint.url))
-    asyncio.run(gateway.send_code("13812345678", "246810"))
+    run_async(gateway.send_code("13812345678", "246810"))
     assert json.loads(endpoint.received[0].query["TemplateParam"]) == {"code": "246810"}
 
 

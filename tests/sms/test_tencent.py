@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 import pytest
 
 from tests.sms.fake_endpoint import FakeEndpoint, Reply, tc3_signature_valid
-from tests.sms.support import send_watching_loop
+from tests.sms.support import run_async, send_watching_loop
 from vote_api.voting.sms import SmsNumberInvalid, SmsQuotaExceeded, SmsUnavailable
 from vote_api.voting.sms.tencent import TencentGateway
 
@@ -50,7 +49,7 @@ def failure(code: str) -> dict[str, Any]:
 
 def test_sends_the_code_as_the_template_parameter_signed(endpoint: FakeEndpoint) -> None:
     endpoint.reply = Reply(body=status("Ok"))
-    asyncio.run(gateway(endpoint).send_code(PHONE, CODE))
+    run_async(gateway(endpoint).send_code(PHONE, CODE))
     [request] = endpoint.received
     assert request.headers["x-tc-action"] == "SendSms"
     assert request.headers["x-tc-version"] == "2021-01-11"
@@ -90,7 +89,7 @@ def test_gateway_errors_map_to_the_three_errors(
 ) -> None:
     endpoint.reply = reply
     with caplog.at_level(logging.DEBUG), pytest.raises(error) as raised:
-        asyncio.run(gateway(endpoint).send_code(PHONE, CODE))
+        run_async(gateway(endpoint).send_code(PHONE, CODE))
     assert type(raised.value) is error
     assert "refused a send" in caplog.text
     assert PHONE not in caplog.text and CODE not in caplog.text
@@ -98,7 +97,7 @@ def test_gateway_errors_map_to_the_three_errors(
 
 def test_a_slow_gateway_times_out_without_blocking_the_loop(endpoint: FakeEndpoint) -> None:
     endpoint.reply = Reply(body=status("Ok"), delay=2.0)
-    error, ticks = asyncio.run(send_watching_loop(gateway(endpoint, timeout=0.4), PHONE, CODE))
+    error, ticks = run_async(send_watching_loop(gateway(endpoint, timeout=0.4), PHONE, CODE))
     assert isinstance(error, SmsUnavailable)
     assert ticks >= 2
 
@@ -108,4 +107,4 @@ def test_a_gateway_that_is_down_is_unavailable(endpoint: FakeEndpoint) -> None:
     endpoint.stop()
     down = TencentGateway(SECRET_ID, SECRET_KEY, "1400123456", "签名", "1", url, timeout=2.0)
     with pytest.raises(SmsUnavailable):
-        asyncio.run(down.send_code(PHONE, CODE))
+        run_async(down.send_code(PHONE, CODE))

@@ -1,4 +1,4 @@
-"""The captcha alphabets and answer length, defined once for every renderer and check."""
+"""The alphabets and answer length of the renderers (image.py, audio.py), defined once."""
 
 from __future__ import annotations
 
@@ -12,6 +12,6 @@ AUDIO_ALPHABET = "0123456789"
 ANSWER_LENGTH = 5
 
 
-def random_answer(alphabet: str, rng: random.Random, length: int = ANSWER_LENGTH) -> str:
+def random_text(alphabet: str, rng: random.Random, length: int = ANSWER_LENGTH) -> str:
     """A random answer of `length` characters drawn from `alphabet` with `rng`."""
     return "".join(rng.choice(alphabet) for _ in range(length))

@@ -26,7 +26,7 @@ SAMPLE_RATE = 8000
 MAX_SECONDS = 8.0
 MEDIA_TYPE = "audio/wav"
 VOICE_DIR = Path(__file__).with_name("voice")
-#: Speed of a digit at its start and at its end, each drawn from this range (1 = as recorded).
+#: Resampling rate (pitch) of a digit at its start and at its end, each drawn from this range.
 SPEED_RANGE = (0.78, 1.28)
 #: Length of a digit against its recording, set apart from its pitch by `_stretch`.
 TEMPO_RANGE = (0.85, 1.25)
@@ -149,8 +149,9 @@ def render_audio(answer: str, rng: random.Random) -> tuple[str, bytes]:
     if lead + spoken + tail > limit:
         raise ValueError(f"语音验证码过长：{len(answer)} 位数字读不进 {MAX_SECONDS:g} 秒")
     spare = limit - lead - spoken - tail
-    if sum(gaps) > spare:  # shrink the gaps, never the digits, to stay within the limit
-        gaps = [gap * spare // sum(gaps) for gap in gaps]
+    gap_total = sum(gaps)
+    if gap_total > spare:  # shrink the gaps, never the digits, to stay within the limit
+        gaps = [gap * spare // gap_total for gap in gaps]
     total = lead + spoken + sum(gaps) + tail
     voice = np.zeros(total, dtype=np.float32)
     position = lead
