@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -14,54 +13,19 @@ from pydantic import ValidationError
 
 from award.calendar import default_calendar
 from award.errors import AwardError
-from award.models import AwardYear, Ballot, Entrant, Notice, NoticeMeta, YearFile
+from award.models import AwardYear, Content, Notice, NoticeMeta, YearFile
 from award.moments import to_moment
 from award.problems import ContentError, Problem, display_path
+from award.rules import check_content
 from award.validation import problems_from_validation
 from award.windows import Window
+
+__all__ = ["NOTICES_FOLDER", "YEARS_FOLDER", "Content", "load_content", "load_notice", "load_year"]
 
 YEARS_FOLDER = "awards"
 NOTICES_FOLDER = "notices"
 NOTICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class Content:
-    """Every award year and notice found in the content folders."""
-
-    years: tuple[YearFile, ...] = ()
-    notices: tuple[Notice, ...] = ()
-    _by_year: dict[int, YearFile] = field(default_factory=dict, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self._by_year.update({item.data.year: item for item in self.years})
-
-    def year(self, year: int) -> YearFile | None:
-        """The award year's data, if there is a file for it."""
-        return self._by_year.get(year)
-
-    def entrant(self, year: int, entrant_id: str) -> Entrant | None:
-        """An entrant of a year by id."""
-        found = self.year(year)
-        if found is None:
-            return None
-        return next((e for e in found.data.entrants if e.id == entrant_id), None)
-
-    def ballots(self) -> Iterator[tuple[int, Ballot]]:
-        """Every ballot with its award year."""
-        for item in self.years:
-            for ballot in item.data.ballots:
-                yield item.data.year, ballot
-
-    def notice(self, notice_id: str) -> Notice | None:
-        """A notice by id (its file name without .md)."""
-        return next((n for n in self.notices if n.id == notice_id), None)
-
-    @property
-    def is_demo(self) -> bool:
-        """Whether any of the content is demo data."""
-        return any(y.data.demo for y in self.years) or any(n.meta.demo for n in self.notices)
 
 
 def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
@@ -160,8 +124,6 @@ def discover(roots: Sequence[Path]) -> tuple[list[Path], list[Path]]:
 
 def load_content(roots: Sequence[Path], *, check: bool = True, allow_demo: bool = True) -> Content:
     """Load and (by default) check all content; raise ContentError listing every problem."""
-    from award.rules import check_content
-
     year_paths, notice_paths = discover(roots)
     problems: list[Problem] = []
     years: list[YearFile] = []

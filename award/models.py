@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -192,3 +194,41 @@ class YearFile(BaseModel):
 
 
 Source = Literal["content", "demo"]
+
+
+@dataclass(frozen=True)
+class Content:
+    """Every award year and notice found in the content folders."""
+
+    years: tuple[YearFile, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    _by_year: dict[int, YearFile] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_year.update({item.data.year: item for item in self.years})
+
+    def year(self, year: int) -> YearFile | None:
+        """The award year's data, if there is a file for it."""
+        return self._by_year.get(year)
+
+    def entrant(self, year: int, entrant_id: str) -> Entrant | None:
+        """An entrant of a year by id."""
+        found = self.year(year)
+        if found is None:
+            return None
+        return next((e for e in found.data.entrants if e.id == entrant_id), None)
+
+    def ballots(self) -> Iterator[tuple[int, Ballot]]:
+        """Every ballot with its award year."""
+        for item in self.years:
+            for ballot in item.data.ballots:
+                yield item.data.year, ballot
+
+    def notice(self, notice_id: str) -> Notice | None:
+        """A notice by id (its file name without .md)."""
+        return next((n for n in self.notices if n.id == notice_id), None)
+
+    @property
+    def is_demo(self) -> bool:
+        """Whether any of the content is demo data."""
+        return any(y.data.demo for y in self.years) or any(n.meta.demo for n in self.notices)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from award.categories import (
     ACCEPTED_KINDS,
@@ -21,7 +20,7 @@ from award.categories import (
 from award.errors import AwardError
 from award.identifiers import credit_code_problem
 from award.lists import ballot_candidates, entrants_by_id, stage_entries
-from award.models import NoticeKind, YearFile
+from award.models import Content, Notice, NoticeKind, YearFile
 from award.problems import Problem, display_path
 from award.stages import (
     CANDIDATE_THRESHOLDS,
@@ -34,10 +33,6 @@ from award.stages import (
     STAGE_ORDER,
     Stage,
 )
-
-if TYPE_CHECKING:
-    from award.content import Content
-    from award.models import Notice
 
 
 def check_entrants(item: YearFile) -> Iterator[Problem]:

@@ -14,11 +14,11 @@ from pydantic import ValidationError
 
 from award.calendar import today
 from award.content import load_content, load_notice
-from award.demo import write_demo
 from award.errors import AwardError
 from award.models import NoticeKind
 from award.stages import Stage
 from szmqa import admin_tokens, purge
+from szmqa.demo import write_demo
 from szmqa.notices import new_notice
 
 DEFAULT_DEMO_DIR = Path("var/demo")

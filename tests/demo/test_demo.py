@@ -7,9 +7,9 @@ from datetime import date, datetime, time
 import pytest
 
 from award.content import load_content
-from award.demo import write_demo
 from award.moments import SHANGHAI
 from award.windows import WindowState
+from szmqa.demo import write_demo
 
 
 @pytest.mark.parametrize(

@@ -302,7 +302,7 @@ def write_demo(folder: Path, today: date) -> Path:
         "stages": _stages(),
         "ballots": _ballots(today),
     }
-    header = "# 演示数据：虚构的年度名单，由 award.demo 生成，不得用于正式发布。\n"
+    header = "# 演示数据：虚构的年度名单，由 szmqa demo 生成，不得用于正式发布。\n"
     (awards / f"{today.year}.yml").write_text(
         header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
