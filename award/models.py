@@ -9,7 +9,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from award.categories import Category, EntryKind, Level
 from award.moments import to_moment
@@ -99,11 +107,22 @@ class Ballot(Strict):
     max_choices: Annotated[int, Field(ge=1, le=20)] = 1
     show_counts_while_open: bool = False
     daily_cap_per_address: Annotated[int, Field(ge=1, le=100_000)] = 200
+    #: Set from the year's ``demo`` flag: a demo ballot's window uses the demo calendar.
+    _demo: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="after")
+    def _closes_after_opens(self) -> Ballot:
+        if self.closes <= self.opens:
+            raise ValueError(
+                f"投票 {self.id} 的 closes（截止时间 {self.closes:%Y-%m-%d %H:%M}）须晚于 "
+                f"opens（开始时间 {self.opens:%Y-%m-%d %H:%M}）"
+            )
+        return self
 
     @property
     def window(self) -> Window:
         """The ballot's voting window."""
-        return Window(start=self.opens, end=self.closes)
+        return Window(start=self.opens, end=self.closes, provisional=self._demo)
 
 
 class AwardYear(Strict):
@@ -114,6 +133,12 @@ class AwardYear(Strict):
     entrants: list[Entrant] = []
     stages: dict[Stage, StageList] = {}
     ballots: list[Ballot] = []
+
+    @model_validator(mode="after")
+    def _mark_demo_ballots(self) -> AwardYear:
+        for ballot in self.ballots:
+            ballot._demo = self.demo
+        return self
 
 
 class NoticeKind(StrEnum):
@@ -139,6 +164,11 @@ class NoticeWindow(Strict):
     def _one_end(self) -> NoticeWindow:
         if (self.end is None) == (self.working_days is None):
             raise ValueError("window 须写明 end（截止日期）或 working_days（工作日数）之一")
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(
+                f"window 的 end（截止 {self.end:%Y-%m-%d %H:%M}）须晚于 "
+                f"start（开始 {self.start:%Y-%m-%d %H:%M}）"
+            )
         return self
 
 
@@ -202,6 +232,8 @@ class Content:
 
     years: tuple[YearFile, ...] = ()
     notices: tuple[Notice, ...] = ()
+    #: Years whose file exists but could not be read (already reported; not reported again).
+    unreadable_years: frozenset[int] = frozenset()
     _by_year: dict[int, YearFile] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -166,6 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     except ValidationError as error:
+        if error.title != "Settings":
+            raise
         print("配置有误（环境变量 SZMQA_*）：", file=sys.stderr)
         for item in error.errors():
             where = ".".join(str(part) for part in item["loc"]) or "设置"

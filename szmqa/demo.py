@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from award.calendar import default_calendar
+from award.calendar import demo_calendar
 from award.categories import Category, EntryKind
 from award.identifiers import credit_code_check_char
 
@@ -194,7 +194,7 @@ def _ballot(
 
 
 def _ballots(today: date) -> list[dict[str, Any]]:
-    calendar = default_calendar()
+    calendar = demo_calendar()
     open_from = today - timedelta(days=2)
     open_until = calendar.add_working_days(today, 5)
     closed_from = today - timedelta(days=24)
