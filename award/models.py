@@ -260,6 +260,18 @@ class Content:
         """A notice by id (its file name without .md)."""
         return next((n for n in self.notices if n.id == notice_id), None)
 
+    def as_of(self, day: date) -> Content:
+        """The content as published on a day: notices dated later are left out until then."""
+        return Content(
+            years=self.years,
+            notices=tuple(n for n in self.notices if n.meta.date <= day),
+            unreadable_years=self.unreadable_years,
+        )
+
+    def scheduled(self, day: date) -> tuple[Notice, ...]:
+        """The notices dated after a day (written in advance, published on their date)."""
+        return tuple(n for n in self.notices if n.meta.date > day)
+
     @property
     def is_demo(self) -> bool:
         """Whether any of the content is demo data."""

@@ -9,6 +9,21 @@ import yaml
 from award.problems import Problem
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class PlainDumper(_BaseDumper):  # type: ignore[misc, valid-type]
+    """A safe YAML writer that never writes anchors (&id001) or aliases: every value in full."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        """Write a value repeated in the data again in full, never as an alias."""
+        return True
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML as a person would write it: keys in order, Chinese as is, no anchors."""
+    return yaml.dump(data, Dumper=PlainDumper, allow_unicode=True, sort_keys=False)
+
 
 #: PyYAML's parser messages (their start) and what they mean to a person editing the file.
 _REASONS: tuple[tuple[str, str], ...] = (

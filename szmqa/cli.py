@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from award.calendar import today
+from award.categories import Category
 from award.content import load_content, load_notice
 from award.errors import AwardError
 from award.models import NoticeKind
@@ -46,6 +47,8 @@ def cmd_new_notice(args: argparse.Namespace) -> int:
         start=args.start,
         working_days=args.working_days,
         objections=args.objections,
+        category=Category(args.category) if args.category else None,
+        ballots=tuple(args.ballot),
     )
     notice, problems = load_notice(path)
     for problem in problems:
@@ -132,6 +135,12 @@ def parser() -> argparse.ArgumentParser:
     notice.add_argument("--start", type=_date, help="公示开始日期（默认发布日期）")
     notice.add_argument("--working-days", type=int, help="公示工作日数（默认 5）")
     notice.add_argument("--objections", action="store_true", help="公示期间开放异议")
+    notice.add_argument(
+        "--category", choices=[c.value for c in Category], help="只公布某一类别的名单"
+    )
+    notice.add_argument(
+        "--ballot", action="append", default=[], help="通知涉及的网络投票编号（可重复）"
+    )
     notice.add_argument("--docs", type=Path, default=Path("docs"))
     notice.set_defaults(func=cmd_new_notice)
 

@@ -9,11 +9,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from award.calendar import demo_calendar
 from award.categories import Category, EntryKind
 from award.identifiers import credit_code_check_char
+from award.yaml_text import dump_yaml
 
 DEMO_MARK = "（演示）"
 
@@ -221,7 +220,7 @@ def _ballots(today: date) -> list[dict[str, Any]]:
 
 def _notice(day: date, title: str, body: str, **meta: Any) -> tuple[str, str]:
     header = {"title": f"【演示】{title}", "date": day, "demo": True, **meta}
-    text = "---\n" + yaml.safe_dump(header, allow_unicode=True, sort_keys=False) + "---\n\n"
+    text = "---\n" + dump_yaml(header) + "---\n\n"
     return f"{day.isoformat()}-{meta.get('stage', 'notice').replace('_', '-')}.md", text + body
 
 
@@ -303,9 +302,7 @@ def write_demo(folder: Path, today: date) -> Path:
         "ballots": _ballots(today),
     }
     header = "# 演示数据：虚构的年度名单，由 szmqa demo 生成，不得用于正式发布。\n"
-    (awards / f"{today.year}.yml").write_text(
-        header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
+    (awards / f"{today.year}.yml").write_text(header + dump_yaml(data), encoding="utf-8")
     for name, text in _notices(today):
         (notices / name).write_text(text, encoding="utf-8")
     return folder
