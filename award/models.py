@@ -125,11 +125,25 @@ class Ballot(Strict):
         return Window(start=self.opens, end=self.closes, provisional=self._demo)
 
 
+#: The two alternatives after the defence; each category of a year takes one of them.
+EVALUATION_STAGES = (Stage.SITE_CHECK, Stage.SOCIAL_EVALUATION)
+
+
+def _evaluation_stage(value: Any) -> Any:
+    if not isinstance(value, str) or value not in {stage.value for stage in EVALUATION_STAGES}:
+        raise ValueError(
+            f"应为 site_check（现场核查）或 social_evaluation（社会评价），当前为“{value}”"
+        )
+    return value
+
+
 class AwardYear(Strict):
     """One award year: its entrants, each stage's list, and its ballots."""
 
     year: Annotated[int, Field(ge=2004, le=2100)]
     demo: bool = False
+    #: Which stage follows the defence for each category this year: site check or social evaluation.
+    evaluation: dict[Category, Annotated[Stage, BeforeValidator(_evaluation_stage)]] = {}
     entrants: list[Entrant] = []
     stages: dict[Stage, StageList] = {}
     ballots: list[Ballot] = []

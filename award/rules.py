@@ -185,6 +185,43 @@ def _check_entry_level(
         )
 
 
+def check_evaluation(item: YearFile) -> Iterator[Problem]:
+    """Each category on the site-check or social-evaluation list is assigned to that stage."""
+    file = display_path(item.path)
+    year = item.data
+    unassigned: set[Category] = set()
+    for stage in (Stage.SITE_CHECK, Stage.SOCIAL_EVALUATION):
+        for index, (entry, entrant) in enumerate(stage_entries(year, stage), start=1):
+            assigned = year.evaluation.get(entrant.category)
+            at = f"stages.{stage.value}[{index}]（{entry.entrant}）"
+            if assigned is None and entrant.category not in unassigned:
+                unassigned.add(entrant.category)
+                yield Problem(
+                    file,
+                    f"evaluation.{entrant.category.value}",
+                    "现场核查或社会评价按类别确定",
+                    f"{entrant.category.label}在集中答辩后进行现场核查还是社会评价未写明："
+                    f"请在 evaluation 中写 {entrant.category.value}: site_check 或 social_evaluation",
+                )
+            if assigned is not None and assigned is not stage:
+                yield Problem(
+                    file,
+                    at,
+                    "现场核查或社会评价按类别确定",
+                    f"{entrant.category.label}本年度进行{assigned.label}（evaluation），"
+                    f"{entrant.display_name} 不应列入{stage.label}名单",
+                )
+    for index, ballot in enumerate(year.ballots, start=1):
+        assigned = year.evaluation.get(ballot.category)
+        if assigned is not None and assigned is not Stage.SOCIAL_EVALUATION:
+            yield Problem(
+                file,
+                f"ballots[{index}]（{ballot.id}）",
+                "现场核查或社会评价按类别确定",
+                f"{ballot.category.label}本年度进行{assigned.label}，不设网络投票",
+            )
+
+
 def check_repeat_winners(item: YearFile) -> Iterator[Problem]:
     """A repeat winner of the same level is marked repeat (no quota); a mark needs a past award."""
     file = display_path(item.path)
@@ -398,6 +435,7 @@ def check_content(content: Content, *, allow_demo: bool = True) -> list[Problem]
         for rule in (
             check_entrants,
             check_stage_lists,
+            check_evaluation,
             check_repeat_winners,
             check_quotas,
             check_ratios,

@@ -9,9 +9,9 @@ from html import escape
 from typing import Any
 
 from award.content import Content
-from award.lists import stages_reached
 from award.models import AwardYear, Notice
 from award.moments import to_moment
+from award.progress import entrant_progress
 from award.stages import STAGE_ORDER
 from award.windows import Window
 
@@ -51,8 +51,8 @@ def status_index(content: Content) -> str:
     rows = []
     for item in content.years:
         for entrant in item.data.entrants:
-            reached = stages_reached(item.data, entrant.id)
-            if not reached:
+            progress = entrant_progress(item.data, entrant.id)
+            if progress is None:
                 continue
             rows.append(
                 {
@@ -63,8 +63,11 @@ def status_index(content: Content) -> str:
                     "credit_code": entrant.credit_code,
                     "category": entrant.category.label,
                     "kind": entrant.kind.label,
-                    "reached": [stage.label for stage in reached],
+                    "reached": [stage.label for stage in progress.reached],
                     "stages": [stage.label for stage in STAGE_ORDER],
+                    "status": progress.describe(),
+                    "stopped": progress.stopped_before is not None,
+                    "level": progress.level.label if progress.level else None,
                 }
             )
     return json.dumps({"entrants": rows}, ensure_ascii=False, separators=(",", ":"))

@@ -15,6 +15,8 @@ from award.identifiers import credit_code_check_char
 from award.yaml_text import dump_yaml
 
 DEMO_MARK = "（演示）"
+#: The demo's categories evaluated by the public (with a ballot); the others get a site check.
+SOCIAL_EVALUATION = (Category.CULTURE, Category.SOCIAL, Category.ECOLOGY, Category.MANAGEMENT)
 
 _ECONOMIC_NAMES = [
     "鹏城示例精密电子",
@@ -164,7 +166,7 @@ def _stages() -> dict[str, list[Any]]:
         stages["material_review"] += ids[:5]
         stages["defence"] += ids[:4]
         shortlist = [{"entrant": e, "score": 72.0 - i * 4} for i, e in enumerate(ids[:3])]
-        if category in (Category.CULTURE, Category.SOCIAL, Category.ECOLOGY, Category.MANAGEMENT):
+        if category in SOCIAL_EVALUATION:
             stages.setdefault("social_evaluation", []).extend(shortlist)
         else:
             stages["site_check"] += shortlist
@@ -297,6 +299,10 @@ def write_demo(folder: Path, today: date) -> Path:
     data = {
         "year": today.year,
         "demo": True,
+        "evaluation": {
+            category.value: "social_evaluation" if category in SOCIAL_EVALUATION else "site_check"
+            for category in Category
+        },
         "entrants": _entrants(today.year),
         "stages": _stages(),
         "ballots": _ballots(today),

@@ -44,6 +44,7 @@ def valid_year() -> dict[str, Any]:
     ids = [e["id"] for e in economic + culture]
     return {
         "year": 2026,
+        "evaluation": {"economic": "site_check", "culture": "social_evaluation"},
         "entrants": economic + culture,
         "stages": {
             "submission": list(ids),
@@ -98,7 +99,7 @@ def write_content(
 
 def notice_text(**meta: Any) -> str:
     """A notice page with the given front matter."""
-    header = {"title": "2026年度拟奖名单公示", "date": "2026-11-20"} | meta
+    header = {"title": "2026年度拟奖名单公示", "date": "2026-11-16"} | meta
     return "---\n" + yaml.safe_dump(header, allow_unicode=True, sort_keys=False) + "---\n\n正文。\n"
 
 

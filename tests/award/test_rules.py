@@ -69,7 +69,10 @@ def test_quota_full_year_of_twenty_one_passes(problems_of):
     }
     stages |= {"committee": publicity, "publicity": publicity}
     assert len(publicity) == 21
-    assert problems_of({"year": 2026, "entrants": entrants, "stages": stages}) == []
+    evaluation = {c: "site_check" for c in ("economic", "culture", "social", "ecology")}
+    evaluation |= {"management": "site_check", "service": "site_check"}
+    year = {"year": 2026, "evaluation": evaluation, "entrants": entrants, "stages": stages}
+    assert problems_of(year) == []
 
 
 def test_quota_special_award_is_unlimited(problems_of):
