@@ -18,7 +18,7 @@ from award.content import load_content, load_notice
 from award.errors import AwardError
 from award.models import NoticeKind
 from award.stages import Stage
-from szmqa import admin_tokens, purge
+from szmqa import admin_tokens, hooks, publish, purge
 from szmqa.demo import write_demo
 from szmqa.notices import new_notice
 
@@ -163,6 +163,8 @@ def parser() -> argparse.ArgumentParser:
         command.set_defaults(func=func)
     admin_tokens.register(sub)
     purge.register(sub)
+    publish.register(sub)
+    hooks.register(sub)
     return root
 
 
