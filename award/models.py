@@ -24,6 +24,9 @@ from award.moments import to_moment
 from award.stages import Stage
 from award.windows import Window
 
+#: Every id of demo content (ballots, notices, year pages) starts with this; real ones never do.
+DEMO_PREFIX = "demo-"
+
 EntryId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")]
 
 
@@ -148,6 +151,11 @@ class AwardYear(Strict):
     stages: dict[Stage, StageList] = {}
     ballots: list[Ballot] = []
 
+    @property
+    def slug(self) -> str:
+        """The name of the year's pages: 2026, or demo-2026 for the demo year."""
+        return f"{DEMO_PREFIX}{self.year}" if self.demo else str(self.year)
+
     @model_validator(mode="after")
     def _mark_demo_ballots(self) -> AwardYear:
         for ballot in self.ballots:
@@ -248,27 +256,44 @@ class Content:
     notices: tuple[Notice, ...] = ()
     #: Years whose file exists but could not be read (already reported; not reported again).
     unreadable_years: frozenset[int] = frozenset()
-    _by_year: dict[int, YearFile] = field(default_factory=dict, repr=False, compare=False)
+    _by_year: dict[tuple[int, bool], YearFile] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
-        self._by_year.update({item.data.year: item for item in self.years})
+        self._by_year.update({(item.data.year, item.data.demo): item for item in self.years})
 
-    def year(self, year: int) -> YearFile | None:
-        """The award year's data, if there is a file for it."""
-        return self._by_year.get(year)
+    def year(self, year: int, demo: bool | None = None) -> YearFile | None:
+        """The award year's data (the real one, or the demo one with ``demo``; None: real first)."""
+        if demo is None:
+            return self._by_year.get((year, False)) or self._by_year.get((year, True))
+        return self._by_year.get((year, demo))
 
-    def entrant(self, year: int, entrant_id: str) -> Entrant | None:
+    def year_by_slug(self, slug: str) -> YearFile | None:
+        """The award year whose pages are named by ``slug`` (2026, or demo-2026)."""
+        return next((item for item in self.years if item.data.slug == slug), None)
+
+    def year_of(self, notice: Notice) -> YearFile | None:
+        """The award year a notice publishes a list of (a demo notice: the demo year)."""
+        return None if notice.meta.year is None else self.year(notice.meta.year, notice.meta.demo)
+
+    def entrant(self, year: int, entrant_id: str, demo: bool | None = None) -> Entrant | None:
         """An entrant of a year by id."""
-        found = self.year(year)
+        found = self.year(year, demo)
         if found is None:
             return None
         return next((e for e in found.data.entrants if e.id == entrant_id), None)
 
     def ballots(self) -> Iterator[tuple[int, Ballot]]:
         """Every ballot with its award year."""
+        for item, ballot in self.year_ballots():
+            yield item.data.year, ballot
+
+    def year_ballots(self) -> Iterator[tuple[YearFile, Ballot]]:
+        """Every ballot with its award year's file."""
         for item in self.years:
             for ballot in item.data.ballots:
-                yield item.data.year, ballot
+                yield item, ballot
 
     def notice(self, notice_id: str) -> Notice | None:
         """A notice by id (its file name without .md)."""

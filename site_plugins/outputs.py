@@ -132,17 +132,18 @@ def ics_calendar(events: list[tuple[str, str, Window, str]], stamp: datetime) ->
     return "\r\n".join(lines) + "\r\n"
 
 
-def year_events(content: Content, year: int, site_url: str) -> list[tuple[str, str, Window, str]]:
+def year_events(
+    content: Content, year: AwardYear, site_url: str
+) -> list[tuple[str, str, Window, str]]:
     """The windows of a year: its ballots and the publicity notices that belong to it."""
     base = site_url.rstrip("/")
-    item = content.year(year)
     events = []
-    if item is not None:
-        for ballot in item.data.ballots:
-            summary = ballot.title or f"{year}年度{ballot.category.label}社会评价网络投票"
-            events.append((f"ballot-{ballot.id}@szmqa", summary, ballot.window, f"{base}/vote/"))
+    for ballot in year.ballots:
+        summary = ballot.title or f"{year.year}年度{ballot.category.label}社会评价网络投票"
+        events.append((f"ballot-{ballot.id}@szmqa", summary, ballot.window, f"{base}/vote/"))
     for notice in content.notices:
-        if notice.meta.year == year and notice.window is not None:
+        same_year = notice.meta.year == year.year and notice.meta.demo == year.demo
+        if same_year and notice.window is not None:
             url = f"{base}/notices/{notice.id}/"
             events.append((f"notice-{notice.id}@szmqa", notice.meta.title, notice.window, url))
     return events

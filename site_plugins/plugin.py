@@ -65,11 +65,11 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
             "status-index.json": outputs.status_index(self.content),
         }
         for item in self.content.years:
-            year = item.data.year
-            generated[f"{YEARS_FOLDER}/{year}.md"] = render.year_page(item.data)
-            generated[f"{YEARS_FOLDER}/{year}.json"] = outputs.year_json(item.data)
-            events = outputs.year_events(self.content, year, site_url)
-            generated[f"{YEARS_FOLDER}/{year}.ics"] = outputs.ics_calendar(
+            slug = item.data.slug
+            generated[f"{YEARS_FOLDER}/{slug}.md"] = render.year_page(item.data)
+            generated[f"{YEARS_FOLDER}/{slug}.json"] = outputs.year_json(item.data)
+            events = outputs.year_events(self.content, item.data, site_url)
+            generated[f"{YEARS_FOLDER}/{slug}.ics"] = outputs.ics_calendar(
                 events, self.now
             ).encode()
         for notice in self.content.notices:

@@ -17,6 +17,7 @@ from award.categories import Category
 from award.content import load_content, load_notice
 from award.errors import AwardError
 from award.models import NoticeKind
+from award.moments import to_moment
 from award.stages import Stage
 from szmqa import admin_tokens, database, hooks, publish, purge, rotate_keys
 from szmqa.demo import write_demo
@@ -76,9 +77,15 @@ def build_site(site_dir: Path, demo_dir: Path | None) -> None:
         raise AwardError("站点构建失败，见上方信息")
 
 
+def build_day() -> date:
+    """The day the build treats as today: that of SZMQA_NOW if set (tests), else today."""
+    moment = os.environ.get("SZMQA_NOW", "").strip()
+    return to_moment(moment).date() if moment else today()
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the static site into a folder."""
-    demo_dir = write_demo(args.demo_dir, today()) if args.demo else None
+    demo_dir = write_demo(args.demo_dir, build_day()) if args.demo else None
     build_site(args.site, demo_dir)
     print(f"站点已构建到 {args.site}")
     return 0
@@ -86,7 +93,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Build the site and serve it with the vote service on one port."""
-    demo_dir = write_demo(args.demo_dir, today()) if args.demo else None
+    demo_dir = write_demo(args.demo_dir, build_day()) if args.demo else None
     build_site(args.site, demo_dir)
     import uvicorn
 

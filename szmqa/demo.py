@@ -12,6 +12,7 @@ from typing import Any
 from award.calendar import demo_calendar
 from award.categories import Category, EntryKind
 from award.identifiers import credit_code_check_char
+from award.models import DEMO_PREFIX
 from award.yaml_text import dump_yaml
 
 DEMO_MARK = "（演示）"
@@ -184,7 +185,7 @@ def _ballot(
     year: int, category: Category, opens: date, closes: date, period: str, max_choices: int = 1
 ) -> dict[str, Any]:
     return {
-        "id": f"{year}-{category.value}",
+        "id": f"{DEMO_PREFIX}{year}-{category.value}",
         "category": category.value,
         "title": f"{year}年度{category.label}社会评价网络投票{DEMO_MARK}",
         "opens": f"{opens} 09:00",
@@ -223,7 +224,8 @@ def _ballots(today: date) -> list[dict[str, Any]]:
 def _notice(day: date, title: str, body: str, **meta: Any) -> tuple[str, str]:
     header = {"title": f"【演示】{title}", "date": day, "demo": True, **meta}
     text = "---\n" + dump_yaml(header) + "---\n\n"
-    return f"{day.isoformat()}-{meta.get('stage', 'notice').replace('_', '-')}.md", text + body
+    stage = meta.get("stage", "notice").replace("_", "-")
+    return f"{DEMO_PREFIX}{day.isoformat()}-{stage}.md", text + body
 
 
 def _notices(today: date) -> list[tuple[str, str]]:
@@ -264,7 +266,7 @@ def _notices(today: date) -> list[tuple[str, str]]:
             lead + "以下主体入围社会评价，采用网络公众投票方式，投票时间不少于5个工作日。\n",
             year=year,
             stage="social_evaluation",
-            ballots=[f"{year}-culture", f"{year}-social", f"{year}-ecology", f"{year}-management"],
+            ballots=[f"{DEMO_PREFIX}{year}-{c.value}" for c in SOCIAL_EVALUATION],
         ),
         _notice(
             today - timedelta(days=20),

@@ -219,7 +219,7 @@ def render_everything(docs: Path) -> None:
     for item in content.years:
         render.year_page(item.data)
         outputs.year_json(item.data)
-        outputs.ics_calendar(outputs.year_events(content, item.data.year, "/"), now)
+        outputs.ics_calendar(outputs.year_events(content, item.data, "/"), now)
     for notice in content.notices:
         html = render.notice_page(content, notice, notice.body, vote_page=True)
         render.fill_list_slots(html, content, {})

@@ -106,8 +106,8 @@ def test_a_good_push_is_published_and_served_and_can_be_rolled_back(
     assert (root / CURRENT / "site" / "awards" / "2026" / "index.html").is_file()
     assert (root / CURRENT / "content" / "awards" / "2026.yml").is_file()
 
+    from vote_api.core.settings import Settings
     from vote_api.main import create_app
-    from vote_api.settings import Settings
 
     app = create_app(
         Settings(

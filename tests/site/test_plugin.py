@@ -130,9 +130,9 @@ def test_demo_content_is_marked_on_every_page(tiny_site, demo_dir):
     site.build(demo_dir=str(demo_dir), now="2026-11-24T10:00:00+08:00")
     for page in (
         "index.html",
-        "awards/2026/index.html",
+        "awards/demo-2026/index.html",
         "notices/index.html",
-        "notices/2026-11-23-publicity/index.html",
+        "notices/demo-2026-11-23-publicity/index.html",
     ):
         assert "演示站点" in site.html(page), page
 
