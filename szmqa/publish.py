@@ -107,33 +107,41 @@ def version_name(docs: Path) -> str:
     return f"{stamp}-{digest.hexdigest()[:10]}"
 
 
-def build_into(site: Path, source: Path) -> None:
-    """Run ``mkdocs build --strict`` of the sources in ``source`` into ``site`` (production)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SZMQA_DEMO_DIR="")
+def build_into(site: Path, source: Path, demo_dir: Path | None = None) -> None:
+    """Run ``mkdocs build --strict`` of the sources in ``source`` into ``site``."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SZMQA_DEMO_DIR=str(demo_dir or ""))
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)]
     if subprocess.run(command, cwd=source, env=env, check=False).returncode != 0:
         raise AwardError("站点构建失败（见上方信息），网站未发布，仍为上一版本")
 
 
-def publish(source: Path, root: Path, *, keep: int = DEFAULT_KEEP) -> tuple[Path, Timings]:
-    """Check, build into a new release, switch the live link, prune; the live site is untouched on failure."""
+def publish(
+    source: Path, root: Path, *, keep: int = DEFAULT_KEEP, demo_dir: Path | None = None
+) -> tuple[Path, Timings]:
+    """Check, build into a new release, switch the live link, prune; the live site is untouched on failure.
+
+    ``demo_dir`` is for a demo deployment only: its content is checked, built and kept in the
+    release's ``demo/`` folder; without it any content marked demo is refused.
+    """
     source, root = source.resolve(), root.resolve()
     docs = source / "docs"
+    demo_dir = demo_dir.resolve() if demo_dir else None
     started = time.perf_counter()
-    load_content([docs], allow_demo=False)  # raises ContentError listing every problem
+    roots = [docs] + ([demo_dir] if demo_dir else [])
+    load_content(roots, allow_demo=demo_dir is not None)  # raises ContentError: every problem
     checked = time.perf_counter()
     with publish_lock(root):
         (root / RELEASES).mkdir(parents=True, exist_ok=True)
         name = version_name(docs)
         staging = root / RELEASES / f".building-{name}"
         try:
-            build_into(staging / "site", source)
-            content = staging / "content"
-            for folder in (YEARS_FOLDER, NOTICES_FOLDER):
-                if (docs / folder).is_dir():
-                    shutil.copytree(docs / folder, content / folder)
-                else:
-                    (content / folder).mkdir(parents=True)
+            build_into(staging / "site", source, demo_dir)
+            for origin, kept in ((docs, "content"), (demo_dir, "demo")):
+                for folder in (YEARS_FOLDER, NOTICES_FOLDER) if origin else ():
+                    if (origin / folder).is_dir():
+                        shutil.copytree(origin / folder, staging / kept / folder)
+                    else:
+                        (staging / kept / folder).mkdir(parents=True)
             release = root / RELEASES / name
             staging.rename(release)
         finally:
@@ -163,7 +171,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         release = rollback(args.root)
         print(f"已回退到版本 {release.name}（{args.root / CURRENT}）")
         return 0
-    release, timings = publish(args.source, args.root, keep=args.keep)
+    release, timings = publish(args.source, args.root, keep=args.keep, demo_dir=args.demo_dir)
     print(f"已发布版本 {release.name}：{timings.describe()}")
     print(f"网站：{args.root / CURRENT / 'site'}，内容：{args.root / CURRENT / 'content'}")
     return 0
@@ -188,4 +196,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     command.add_argument("--keep", type=int, default=DEFAULT_KEEP, help="保留的版本数（默认 5）")
     command.add_argument("--rollback", action="store_true", help="回退到上一版本")
+    command.add_argument(
+        "--demo-dir", type=Path, default=None, help="仅用于演示部署：同时发布的演示数据目录"
+    )
     command.set_defaults(func=cmd_publish)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from award.content import load_content
 from award.problems import ContentError
 from szmqa.cli import main
-from tests.award.conftest import notice_text, valid_year, write_content
+from tests.content_files import notice_text, valid_year, write_content
 
 PUBLICITY = {
     "2026-11-16-publicity.md": notice_text(

@@ -7,7 +7,7 @@ import json
 from award.models import AwardYear
 from award.progress import entrant_progress
 from site_plugins.outputs import status_index
-from tests.award.conftest import valid_year
+from tests.content_files import valid_year
 
 
 def standing(year: dict, entrant_id: str) -> str:
@@ -58,7 +58,7 @@ def test_an_entrant_not_accepted_is_stopped_at_submission() -> None:
 
 def test_status_index_carries_the_standing_and_level(tmp_path) -> None:
     from award.content import load_content
-    from tests.award.conftest import write_content
+    from tests.content_files import write_content
 
     content = load_content([write_content(tmp_path, valid_year())])
     rows = {row["name"]: row for row in json.loads(status_index(content))["entrants"]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from tests.award.conftest import credit_code, entrant, notice_text, valid_year
+from tests.content_files import credit_code, entrant, notice_text, valid_year
 
 YEAR_FILE = "awards/2026.yml"
 
@@ -383,7 +383,7 @@ def test_publicity_window_counting_holiday_fails(problems_of):
 
 def test_publicity_window_by_working_days_skips_holiday(tmp_path):
     from award.content import load_notice
-    from tests.award.conftest import write_content
+    from tests.content_files import write_content
 
     text = notice_text(kind="publicity", window={"start": "2026-09-28", "working_days": 5})
     root = write_content(tmp_path, None, {"2026-09-28-publicity.md": text})

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from tests.award.conftest import notice_text, valid_year, write_content
 from tests.conftest import DEMO_TODAY
+from tests.content_files import notice_text, valid_year, write_content
 
 
 def szmqa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.award.conftest import valid_year, write_content
+from tests.content_files import valid_year, write_content
 from tests.project_copy import copy_project, szmqa
 
 

@@ -14,8 +14,8 @@ import yaml
 
 from award.errors import AwardError
 from szmqa.publish import CURRENT, live_release, publish, releases, rollback
-from tests.award.conftest import notice_text, valid_year, write_content
 from tests.conftest import DEMO_NOW
+from tests.content_files import notice_text, valid_year, write_content
 from tests.project_copy import copy_project, szmqa
 
 GIT_ENV = {

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.award.conftest import notice_text, valid_year, write_content
 from tests.conftest import DEMO_NOW
+from tests.content_files import notice_text, valid_year, write_content
 from tests.project_copy import copy_project, szmqa
 
 REAL_NOTICES = {

@@ -17,8 +17,8 @@ import yaml
 from fastapi.testclient import TestClient
 
 from szmqa.publish import CURRENT, RELEASES, switch_to
-from tests.award.conftest import valid_year, write_content
 from tests.conftest import free_port
+from tests.content_files import valid_year, write_content
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 KEYS = {"SZMQA_SECRET_KEY": "s" * 40, "SZMQA_ENCRYPTION_KEY": "e" * 40}

@@ -14,8 +14,8 @@ from award.moments import SHANGHAI
 from award.problems import ContentError
 from award.windows import WindowState
 from szmqa.demo import write_demo
-from tests.award.conftest import valid_year, write_content
 from tests.conftest import build_site
+from tests.content_files import valid_year, write_content
 
 #: Spring Festival (春节) of each year of the sweep: the lunar holiday the provisional
 #: calendar cannot know.

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.award.conftest import entrant, notice_text, valid_year
+from tests.content_files import entrant, notice_text, valid_year
 from tests.site.conftest import BuildFailed
 
 PUBLICITY = notice_text(
