@@ -102,7 +102,11 @@ def yaml_problem(
     where = ""
     if mark is not None:
         where = f"第 {mark.line + first_line} 行第 {mark.column + 1} 列："
-    return Problem(file, entry, "YAML", f"YAML 格式错误：{where}{_reason(error, text)}")
+    opened = getattr(error, "context_mark", None)
+    since = ""
+    if opened is not None and mark is not None and opened.line != mark.line:
+        since = f"（始于第 {opened.line + first_line} 行第 {opened.column + 1} 列）"
+    return Problem(file, entry, "YAML", f"YAML 格式错误：{where}{_reason(error, text)}{since}")
 
 
 def parse_yaml(

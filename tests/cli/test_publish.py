@@ -183,3 +183,18 @@ def test_publish_keeps_the_newest_releases_and_rollback_needs_an_older_one(
     assert rollback(root) == made[1]
     with pytest.raises(AwardError, match="没有比当前版本更早的版本"):
         rollback(root)
+
+
+def test_the_site_build_reports_bad_content_without_a_traceback(tmp_path: Path) -> None:
+    source = copy_project(tmp_path / "source")
+    year = valid_year()
+    year["ballots"][0] |= {"opens": "2026-11-20 17:00", "closes": "2026-11-16 09:00"}
+    notices = {"2026-11-16-defence.md": "---\ntitle: 2026年度答辩名单\ndate: [2026-11-16\n---\n"}
+    write_content(source / "docs", year, notices)
+    result = szmqa("build", "--site", "site", cwd=source)
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert "docs/awards/2026.yml: ballots[1]（2026-culture）:" in output and "closes" in output
+    assert "docs/notices/2026-11-16-defence.md: 头信息: YAML 格式错误：第 4 行" in output
+    assert "（始于第 3 行第 7 列）" in output
+    assert "Traceback" not in output and "pydantic" not in output
