@@ -33,6 +33,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     roots = [args.docs] + ([args.demo_dir] if args.demo_dir else [])
     content = load_content(roots, allow_demo=args.demo_dir is not None)
     print(f"检查通过：{len(content.years)} 个年度文件，{len(content.notices)} 个通知。")
+    for notice in content.scheduled(build_day()):
+        print(f"  {notice.meta.date.isoformat()} 起发布：{notice.meta.title}（{notice.path.name}）")
     return 0
 
 

@@ -92,3 +92,17 @@ def test_a_notice_dated_later_is_published_on_its_date(tmp_path: Path) -> None:
     on_the_day = szmqa("build", "--site", "after", cwd=project, now="2026-11-25T00:00:00+08:00")
     assert on_the_day.returncode == 0, on_the_day.stderr
     assert "集中答辩名单" in (project / "after" / page).read_text(encoding="utf-8")
+
+
+def test_check_lists_the_notices_waiting_for_their_date(tmp_path: Path) -> None:
+    write_content(tmp_path / "docs", valid_year())
+    made = szmqa(
+        "new-notice", "--title", "2026年度集中答辩名单", "--slug", "defence",
+        "--date", "2026-11-25", "--year", "2026", "--stage", "defence", cwd=tmp_path,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    early = szmqa("check", cwd=tmp_path, now="2026-11-24T10:00:00+08:00")
+    assert early.returncode == 0
+    assert "2026-11-25 起发布：2026年度集中答辩名单（2026-11-25-defence.md）" in early.stdout
+    on_the_day = szmqa("check", cwd=tmp_path, now="2026-11-25T00:00:00+08:00")
+    assert "起发布" not in on_the_day.stdout
