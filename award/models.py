@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -243,9 +243,6 @@ class YearFile(BaseModel):
 
     path: Path
     data: AwardYear
-
-
-Source = Literal["content", "demo"]
 
 
 @dataclass(frozen=True)
