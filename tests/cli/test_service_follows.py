@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,20 +64,45 @@ def make_settings(tmp_path: Path, content: Path) -> Any:
     )
 
 
-def test_a_switch_of_the_live_link_brings_a_new_ballot_within_seconds(tmp_path: Path) -> None:
+def test_a_publish_brings_a_new_ballot_and_leaves_votes_in_progress_alone(
+    tmp_path: Path,
+) -> None:
+    from award.moments import SHANGHAI
+    from tests.conftest import Clock
+    from tests.vote.support import IMAGE_ANSWER, known_answer
     from vote_api.main import create_app
 
     root = tmp_path / "publish"
     root.mkdir()
     switch_to(root, release(root, "v1", year_without_ballot()))
-    with TestClient(create_app(make_settings(tmp_path, root / CURRENT / "content"))) as client:
+    settings = make_settings(tmp_path, root / CURRENT / "content")
+    clock = Clock(datetime(2026, 11, 18, 10, tzinfo=SHANGHAI))  # the ballot is open
+    with TestClient(create_app(settings, clock=clock, captcha_answers=known_answer)) as client:
         assert ballot_ids(client) == []
         switch_to(root, release(root, "v2", valid_year()))
         wait_for(lambda: ballot_ids(client) == ["2026-culture"], seconds=30)
         captcha = client.post(
             "/api/captchas", json={"purpose": "vote", "target": "2026-culture", "kind": "image"}
         )
-        assert captcha.status_code == 200 and captcha.json()["captcha_id"]
+        assert captcha.status_code == 200
+        retitled = valid_year()
+        retitled["ballots"][0]["title"] = "2026年度文化类社会评价网络投票（延长说明）"
+        switch_to(root, release(root, "v3", retitled))  # a publish while the voter types
+
+        def title() -> str:
+            return client.get("/api/ballots/2026-culture").json()["title"]
+
+        wait_for(lambda: title().endswith("（延长说明）"), seconds=30)
+        vote = client.post(
+            "/api/ballots/2026-culture/votes",
+            json={
+                "captcha_id": captcha.json()["captcha_id"],
+                "captcha_answer": IMAGE_ANSWER,
+                "candidates": ["C1"],
+            },
+        )
+        assert vote.status_code == 201, vote.text
+        assert vote.json()["receipt"]
 
 
 def test_content_that_fails_at_reload_is_not_loaded_and_the_reason_is_logged(
