@@ -13,6 +13,10 @@ If the data file defines a year that the package also knows, the FILE wins for t
 year: an entry in the file is the secretariat's explicit correction. A date in a year that
 neither source knows raises ``UnknownYearError`` naming the year and the file to edit; the
 calendar never guesses.
+
+Only the fictional demo year uses ``demo_calendar()``: for a year neither source knows it
+falls back to a provisional schedule (weekends and the fixed-date holidays), and windows
+computed with it say so in their description.
 """
 
 from __future__ import annotations
@@ -35,6 +39,18 @@ HOLIDAYS_FILE = Path(__file__).parent / "data" / "holidays.yml"
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 _ENTRY_KEYS = ("source", "holidays", "workdays")
+
+#: Holidays on fixed solar dates (元旦, 劳动节, 国庆节, per the 2024 revision of the rules);
+#: the lunar holidays (春节, 清明, 端午, 中秋) and the swapped days need the yearly schedule.
+FIXED_DATE_HOLIDAYS: tuple[tuple[int, int], ...] = (
+    (1, 1),
+    (5, 1),
+    (5, 2),
+    (10, 1),
+    (10, 2),
+    (10, 3),
+)
+PROVISIONAL_SOURCE = "临时日历（仅周末与元旦、劳动节、国庆节等固定日期节假日）"
 
 
 def now() -> datetime:
@@ -182,6 +198,7 @@ def load_schedule_file(path: Path) -> dict[int, YearSchedule]:
     return schedules
 
 
+@functools.cache
 def _package_schedule(year: int) -> YearSchedule | None:
     """Return the chinese_calendar package's schedule for a year, or None if it does not know it."""
     try:
@@ -196,19 +213,42 @@ def _package_schedule(year: int) -> YearSchedule | None:
     )
 
 
-class WorkingDayCalendar:
-    """Working days per the State Council's schedules: chinese_calendar plus the data file."""
+def provisional_schedule(year: int) -> YearSchedule:
+    """A stand-in schedule for a year not yet published: weekends and fixed-date holidays."""
+    return YearSchedule(
+        year=year,
+        source=PROVISIONAL_SOURCE,
+        holidays=frozenset(date(year, month, day) for month, day in FIXED_DATE_HOLIDAYS),
+        workdays=frozenset(),
+    )
 
-    def __init__(self, schedule_file: Path = HOLIDAYS_FILE) -> None:
+
+class WorkingDayCalendar:
+    """Working days per the State Council's schedules: chinese_calendar plus the data file.
+
+    With ``provisional=True`` (the demo only) a year neither source knows gets the
+    provisional schedule instead of an error.
+    """
+
+    def __init__(self, schedule_file: Path = HOLIDAYS_FILE, *, provisional: bool = False) -> None:
         self.schedule_file = schedule_file
+        self.provisional = provisional
         self._file_schedules = load_schedule_file(schedule_file)
         self._years: dict[int, _YearWorkingDays] = {}
+
+    def is_known(self, year: int) -> bool:
+        """Whether the data file or the package has the year's published schedule."""
+        if year in self._file_schedules:
+            return True
+        return 1 <= year <= 9999 and _package_schedule(year) is not None
 
     def schedule(self, year: int) -> YearSchedule:
         """Return the schedule that governs a year; the data file wins over the package."""
         if year in self._file_schedules:
             return self._file_schedules[year]
         from_package = _package_schedule(year) if 1 <= year <= 9999 else None
+        if from_package is None and self.provisional and 1 <= year <= 9999:
+            return provisional_schedule(year)
         if from_package is None:
             file_name = _display_path(self.schedule_file)
             raise UnknownYearError(
@@ -275,6 +315,17 @@ class WorkingDayCalendar:
 def default_calendar() -> WorkingDayCalendar:
     """Return the shared calendar built from the package and award/data/holidays.yml."""
     return WorkingDayCalendar()
+
+
+@functools.cache
+def demo_calendar() -> WorkingDayCalendar:
+    """Return the demo's calendar: the default one, provisional for years not yet published."""
+    return WorkingDayCalendar(provisional=True)
+
+
+def calendar_for(provisional: bool) -> WorkingDayCalendar:
+    """The demo's calendar if ``provisional``, else the default (strict) one."""
+    return demo_calendar() if provisional else default_calendar()
 
 
 def is_working_day(day: date) -> bool:

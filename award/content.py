@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from award.calendar import default_calendar
+from award.calendar import calendar_for
 from award.errors import AwardError
-from award.models import AwardYear, Ballot, Entrant, Notice, NoticeMeta, YearFile
+from award.models import AwardYear, Content, Notice, NoticeMeta, YearFile
 from award.moments import to_moment
 from award.problems import ContentError, Problem, display_path
+from award.rules import check_content
 from award.validation import problems_from_validation
 from award.windows import Window
+from award.yaml_text import parse_yaml
+
+__all__ = ["NOTICES_FOLDER", "YEARS_FOLDER", "Content", "load_content", "load_notice", "load_year"]
 
 YEARS_FOLDER = "awards"
 NOTICES_FOLDER = "notices"
@@ -26,56 +28,14 @@ NOTICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 
 
-@dataclass(frozen=True)
-class Content:
-    """Every award year and notice found in the content folders."""
-
-    years: tuple[YearFile, ...] = ()
-    notices: tuple[Notice, ...] = ()
-    _by_year: dict[int, YearFile] = field(default_factory=dict, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self._by_year.update({item.data.year: item for item in self.years})
-
-    def year(self, year: int) -> YearFile | None:
-        """The award year's data, if there is a file for it."""
-        return self._by_year.get(year)
-
-    def entrant(self, year: int, entrant_id: str) -> Entrant | None:
-        """An entrant of a year by id."""
-        found = self.year(year)
-        if found is None:
-            return None
-        return next((e for e in found.data.entrants if e.id == entrant_id), None)
-
-    def ballots(self) -> Iterator[tuple[int, Ballot]]:
-        """Every ballot with its award year."""
-        for item in self.years:
-            for ballot in item.data.ballots:
-                yield item.data.year, ballot
-
-    def notice(self, notice_id: str) -> Notice | None:
-        """A notice by id (its file name without .md)."""
-        return next((n for n in self.notices if n.id == notice_id), None)
-
-    @property
-    def is_demo(self) -> bool:
-        """Whether any of the content is demo data."""
-        return any(y.data.demo for y in self.years) or any(n.meta.demo for n in self.notices)
-
-
 def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
-    """Parse a YAML file; a syntax error becomes a problem with its line."""
+    """Parse a YAML file; a syntax error becomes a problem with its line and column."""
     file = display_path(path)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")), []
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行" if mark else ""
-        reason = getattr(error, "problem", None) or str(error)
-        return None, [Problem(file, where, "YAML", f"YAML 格式错误：{reason}")]
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return None, [Problem(file, "", "编码", "文件须为 UTF-8 编码")]
+    return parse_yaml(text, file)
 
 
 def load_year(path: Path) -> tuple[YearFile | None, list[Problem]]:
@@ -110,11 +70,11 @@ def resolve_window(meta: NoticeMeta) -> Window | None:
     end = meta.window.end
     if end is None:
         assert meta.window.working_days is not None
-        last = default_calendar().add_working_days(
+        last = calendar_for(meta.demo).add_working_days(
             meta.window.start.date(), meta.window.working_days
         )
         end = to_moment(last + timedelta(days=1))
-    return Window(start=meta.window.start, end=end)
+    return Window(start=meta.window.start, end=end, provisional=meta.demo)
 
 
 def load_notice(path: Path) -> tuple[Notice | None, list[Problem]]:
@@ -131,11 +91,9 @@ def load_notice(path: Path) -> tuple[Notice | None, list[Problem]]:
         return None, [
             Problem(file, "", "格式", "通知须以 --- 包围的 YAML 头信息开始（title、date…）")
         ]
-    try:
-        data = yaml.safe_load(header)
-    except yaml.YAMLError as error:
-        reason = getattr(error, "problem", None) or str(error)
-        return None, [Problem(file, "头信息", "YAML", f"YAML 格式错误：{reason}")]
+    data, problems = parse_yaml(header, file, "头信息", first_line=2)
+    if problems:
+        return None, problems
     if not isinstance(data, dict):
         return None, [Problem(file, "头信息", "格式", "头信息应为键值表")]
     try:
@@ -160,24 +118,27 @@ def discover(roots: Sequence[Path]) -> tuple[list[Path], list[Path]]:
 
 def load_content(roots: Sequence[Path], *, check: bool = True, allow_demo: bool = True) -> Content:
     """Load and (by default) check all content; raise ContentError listing every problem."""
-    from award.rules import check_content
-
     year_paths, notice_paths = discover(roots)
     problems: list[Problem] = []
     years: list[YearFile] = []
     notices: list[Notice] = []
+    unreadable: set[int] = set()
     for path in year_paths:
         item, found = load_year(path)
         problems += found
         if item is not None:
             years.append(item)
+        elif path.stem.isdigit():
+            unreadable.add(int(path.stem))
     for path in notice_paths:
         notice, found = load_notice(path)
         problems += found
         if notice is not None:
             notices.append(notice)
     notices.sort(key=lambda n: (n.meta.date, n.id), reverse=True)
-    content = Content(years=tuple(years), notices=tuple(notices))
+    content = Content(
+        years=tuple(years), notices=tuple(notices), unreadable_years=frozenset(unreadable)
+    )
     if check:
         problems += check_content(content, allow_demo=allow_demo)
     if problems:

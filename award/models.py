@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from award.categories import Category, EntryKind, Level
 from award.moments import to_moment
 from award.stages import Stage
 from award.windows import Window
+
+#: Every id of demo content (ballots, notices, year pages) starts with this; real ones never do.
+DEMO_PREFIX = "demo-"
 
 EntryId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")]
 
@@ -117,11 +130,34 @@ class Ballot(Strict):
     identity: VoterProof = VoterProof.PHONE
     #: Refuse numbers of virtual operators and data-only / IoT segments (phone ballots).
     refuse_virtual_numbers: bool = True
+    #: Set from the year's ``demo`` flag: a demo ballot's window uses the demo calendar.
+    _demo: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="after")
+    def _closes_after_opens(self) -> Ballot:
+        if self.closes <= self.opens:
+            raise ValueError(
+                f"投票 {self.id} 的 closes（截止时间 {self.closes:%Y-%m-%d %H:%M}）须晚于 "
+                f"opens（开始时间 {self.opens:%Y-%m-%d %H:%M}）"
+            )
+        return self
 
     @property
     def window(self) -> Window:
         """The ballot's voting window."""
-        return Window(start=self.opens, end=self.closes)
+        return Window(start=self.opens, end=self.closes, provisional=self._demo)
+
+
+#: The two alternatives after the defence; each category of a year takes one of them.
+EVALUATION_STAGES = (Stage.SITE_CHECK, Stage.SOCIAL_EVALUATION)
+
+
+def _evaluation_stage(value: Any) -> Any:
+    if not isinstance(value, str) or value not in {stage.value for stage in EVALUATION_STAGES}:
+        raise ValueError(
+            f"应为 site_check（现场核查）或 social_evaluation（社会评价），当前为“{value}”"
+        )
+    return value
 
 
 class AwardYear(Strict):
@@ -129,9 +165,22 @@ class AwardYear(Strict):
 
     year: Annotated[int, Field(ge=2004, le=2100)]
     demo: bool = False
+    #: Which stage follows the defence for each category this year: site check or social evaluation.
+    evaluation: dict[Category, Annotated[Stage, BeforeValidator(_evaluation_stage)]] = {}
     entrants: list[Entrant] = []
     stages: dict[Stage, StageList] = {}
     ballots: list[Ballot] = []
+
+    @property
+    def slug(self) -> str:
+        """The name of the year's pages: 2026, or demo-2026 for the demo year."""
+        return f"{DEMO_PREFIX}{self.year}" if self.demo else str(self.year)
+
+    @model_validator(mode="after")
+    def _mark_demo_ballots(self) -> AwardYear:
+        for ballot in self.ballots:
+            ballot._demo = self.demo
+        return self
 
 
 class NoticeKind(StrEnum):
@@ -157,6 +206,11 @@ class NoticeWindow(Strict):
     def _one_end(self) -> NoticeWindow:
         if (self.end is None) == (self.working_days is None):
             raise ValueError("window 须写明 end（截止日期）或 working_days（工作日数）之一")
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(
+                f"window 的 end（截止 {self.end:%Y-%m-%d %H:%M}）须晚于 "
+                f"start（开始 {self.start:%Y-%m-%d %H:%M}）"
+            )
         return self
 
 
@@ -211,4 +265,70 @@ class YearFile(BaseModel):
     data: AwardYear
 
 
-Source = Literal["content", "demo"]
+@dataclass(frozen=True)
+class Content:
+    """Every award year and notice found in the content folders."""
+
+    years: tuple[YearFile, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    #: Years whose file exists but could not be read (already reported; not reported again).
+    unreadable_years: frozenset[int] = frozenset()
+    _by_year: dict[tuple[int, bool], YearFile] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        self._by_year.update({(item.data.year, item.data.demo): item for item in self.years})
+
+    def year(self, year: int, demo: bool | None = None) -> YearFile | None:
+        """The award year's data (the real one, or the demo one with ``demo``; None: real first)."""
+        if demo is None:
+            return self._by_year.get((year, False)) or self._by_year.get((year, True))
+        return self._by_year.get((year, demo))
+
+    def year_by_slug(self, slug: str) -> YearFile | None:
+        """The award year whose pages are named by ``slug`` (2026, or demo-2026)."""
+        return next((item for item in self.years if item.data.slug == slug), None)
+
+    def year_of(self, notice: Notice) -> YearFile | None:
+        """The award year a notice publishes a list of (a demo notice: the demo year)."""
+        return None if notice.meta.year is None else self.year(notice.meta.year, notice.meta.demo)
+
+    def entrant(self, year: int, entrant_id: str, demo: bool | None = None) -> Entrant | None:
+        """An entrant of a year by id."""
+        found = self.year(year, demo)
+        if found is None:
+            return None
+        return next((e for e in found.data.entrants if e.id == entrant_id), None)
+
+    def ballots(self) -> Iterator[tuple[int, Ballot]]:
+        """Every ballot with its award year."""
+        for item, ballot in self.year_ballots():
+            yield item.data.year, ballot
+
+    def year_ballots(self) -> Iterator[tuple[YearFile, Ballot]]:
+        """Every ballot with its award year's file."""
+        for item in self.years:
+            for ballot in item.data.ballots:
+                yield item, ballot
+
+    def notice(self, notice_id: str) -> Notice | None:
+        """A notice by id (its file name without .md)."""
+        return next((n for n in self.notices if n.id == notice_id), None)
+
+    def as_of(self, day: date) -> Content:
+        """The content as published on a day: notices dated later are left out until then."""
+        return Content(
+            years=self.years,
+            notices=tuple(n for n in self.notices if n.meta.date <= day),
+            unreadable_years=self.unreadable_years,
+        )
+
+    def scheduled(self, day: date) -> tuple[Notice, ...]:
+        """The notices dated after a day (written in advance, published on their date)."""
+        return tuple(n for n in self.notices if n.meta.date > day)
+
+    @property
+    def is_demo(self) -> bool:
+        """Whether any of the content is demo data."""
+        return any(y.data.demo for y in self.years) or any(n.meta.demo for n in self.notices)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from award.categories import (
     ACCEPTED_KINDS,
@@ -21,7 +20,7 @@ from award.categories import (
 from award.errors import AwardError
 from award.identifiers import credit_code_problem
 from award.lists import ballot_candidates, entrants_by_id, stage_entries
-from award.models import NoticeKind, YearFile
+from award.models import DEMO_PREFIX, Content, Notice, NoticeKind, YearFile
 from award.problems import Problem, display_path
 from award.stages import (
     CANDIDATE_THRESHOLDS,
@@ -34,10 +33,6 @@ from award.stages import (
     STAGE_ORDER,
     Stage,
 )
-
-if TYPE_CHECKING:
-    from award.content import Content
-    from award.models import Notice
 
 
 def check_entrants(item: YearFile) -> Iterator[Problem]:
@@ -190,6 +185,43 @@ def _check_entry_level(
         )
 
 
+def check_evaluation(item: YearFile) -> Iterator[Problem]:
+    """Each category on the site-check or social-evaluation list is assigned to that stage."""
+    file = display_path(item.path)
+    year = item.data
+    unassigned: set[Category] = set()
+    for stage in (Stage.SITE_CHECK, Stage.SOCIAL_EVALUATION):
+        for index, (entry, entrant) in enumerate(stage_entries(year, stage), start=1):
+            assigned = year.evaluation.get(entrant.category)
+            at = f"stages.{stage.value}[{index}]（{entry.entrant}）"
+            if assigned is None and entrant.category not in unassigned:
+                unassigned.add(entrant.category)
+                yield Problem(
+                    file,
+                    f"evaluation.{entrant.category.value}",
+                    "现场核查或社会评价按类别确定",
+                    f"{entrant.category.label}在集中答辩后进行现场核查还是社会评价未写明："
+                    f"请在 evaluation 中写 {entrant.category.value}: site_check 或 social_evaluation",
+                )
+            if assigned is not None and assigned is not stage:
+                yield Problem(
+                    file,
+                    at,
+                    "现场核查或社会评价按类别确定",
+                    f"{entrant.category.label}本年度进行{assigned.label}（evaluation），"
+                    f"{entrant.display_name} 不应列入{stage.label}名单",
+                )
+    for index, ballot in enumerate(year.ballots, start=1):
+        assigned = year.evaluation.get(ballot.category)
+        if assigned is not None and assigned is not Stage.SOCIAL_EVALUATION:
+            yield Problem(
+                file,
+                f"ballots[{index}]（{ballot.id}）",
+                "现场核查或社会评价按类别确定",
+                f"{ballot.category.label}本年度进行{assigned.label}，不设网络投票",
+            )
+
+
 def check_repeat_winners(item: YearFile) -> Iterator[Problem]:
     """A repeat winner of the same level is marked repeat (no quota); a mark needs a past award."""
     file = display_path(item.path)
@@ -304,6 +336,8 @@ def check_ballots(content: Content) -> Iterator[Problem]:
             where = f"ballots[{index}]（{ballot.id}）"
             if seen[ballot.id] > 1:
                 yield Problem(file, where, "投票编号唯一", f"投票编号 {ballot.id} 重复")
+            if ballot.id.startswith(DEMO_PREFIX) != item.data.demo:
+                yield Problem(file, where, DEMO_ID_RULE, _demo_id_message("投票编号", ballot.id))
             if per_category[ballot.category] > 1:
                 yield Problem(
                     file, where, "每类别一次投票", f"{ballot.category.label}有多于一个投票"
@@ -324,6 +358,17 @@ def check_ballots(content: Content) -> Iterator[Problem]:
                     f"每票最多选 {ballot.max_choices} 个，但候选只有 {len(candidates)} 个",
                 )
             yield from _window_problems(file, where, "社会评价", ballot.window)
+
+
+DEMO_ID_RULE = "演示数据与正式数据互不混用"
+
+
+def _demo_id_message(what: str, name: str) -> str:
+    if name.startswith(DEMO_PREFIX):
+        return (
+            f"{what} {name} 以 {DEMO_PREFIX} 开头：{DEMO_PREFIX} 只用于演示数据，正式数据请另取名称"
+        )
+    return f"演示数据的{what}须以 {DEMO_PREFIX} 开头（{name}），以免与正式数据重名"
 
 
 def _window_problems(file: str, where: str, label: str, window) -> Iterator[Problem]:
@@ -347,9 +392,13 @@ def check_notice(content: Content, notice: Notice, *, allow_demo: bool) -> Itera
     meta = notice.meta
     if meta.demo and not allow_demo:
         yield Problem(file, "demo", "演示数据不进入正式站点", "演示通知不能发布到正式站点")
+    if notice.id.startswith(DEMO_PREFIX) != meta.demo:
+        yield Problem(file, "demo", DEMO_ID_RULE, _demo_id_message("通知文件名", notice.id))
     if meta.year is not None:
-        year = content.year(meta.year)
-        if year is None:
+        year = content.year_of(notice)
+        if year is None and meta.year in content.unreadable_years:
+            pass  # the year file's own problems are reported; its notices add nothing
+        elif year is None:
             yield Problem(
                 file,
                 "year",
@@ -357,10 +406,6 @@ def check_notice(content: Content, notice: Notice, *, allow_demo: bool) -> Itera
                 f"没有 {meta.year} 年度的数据文件（awards/{meta.year}.yml）",
             )
         else:
-            if year.data.demo != meta.demo:
-                yield Problem(
-                    file, "demo", "演示数据不进入正式站点", "通知与其年度数据的 demo 标注须一致"
-                )
             if meta.stage is not None and not stage_entries(year.data, meta.stage, meta.category):
                 yield Problem(
                     file,
@@ -388,7 +433,17 @@ def check_notice(content: Content, notice: Notice, *, allow_demo: bool) -> Itera
 def check_content(content: Content, *, allow_demo: bool = True) -> list[Problem]:
     """Every rule over every year and notice."""
     problems: list[Problem] = []
+    per_year = Counter((item.data.year, item.data.demo) for item in content.years)
     for item in content.years:
+        if per_year[(item.data.year, item.data.demo)] > 1:
+            problems.append(
+                Problem(
+                    display_path(item.path),
+                    "year",
+                    "每年一个年度文件",
+                    f"{item.data.year} 年度有 {per_year[(item.data.year, item.data.demo)]} 个年度文件",
+                )
+            )
         if item.data.demo and not allow_demo:
             problems.append(
                 Problem(
@@ -401,6 +456,7 @@ def check_content(content: Content, *, allow_demo: bool = True) -> list[Problem]
         for rule in (
             check_entrants,
             check_stage_lists,
+            check_evaluation,
             check_repeat_winners,
             check_quotas,
             check_ratios,

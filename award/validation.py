@@ -20,6 +20,16 @@ _MESSAGES = {
     "int_parsing": "应为整数",
     "float_parsing": "应为数字",
     "list_type": "应为列表",
+    "string_type": "应为文字（写成数字、日期或 true/false 时，请加引号）",
+    "int_type": "应为整数",
+    "float_type": "应为数字",
+    "model_type": "应为键值表",
+    "datetime_type": "应为日期时间，如 2026-11-20 09:00",
+    "date_type": "应为日期，如 2026-11-20",
+    "int_from_float": "应为整数",
+    "date_from_datetime_inexact": "应只写日期，如 2026-11-20",
+    "datetime_from_date_parsing": "应为日期时间，如 2026-11-20 09:00",
+    "literal_error": "无法识别的取值",
     "dict_type": "应为键值表",
     "date_from_datetime_parsing": "应为日期，如 2026-11-20",
     "date_parsing": "应为日期，如 2026-11-20",
@@ -50,8 +60,16 @@ def _entry_path(data: Any, loc: tuple[int | str, ...]) -> str:
     return "".join(parts)
 
 
+CREDIT_CODE_AS_NUMBER = (
+    '统一社会信用代码须加引号，写作 credit_code: "91440300…"：不加引号时全为数字的代码会被读成数字'
+)
+
+
 def _message(error: dict[str, Any]) -> str:
     kind = error["type"]
+    loc = error.get("loc", ())
+    if loc and loc[-1] == "credit_code" and kind == "string_type":
+        return CREDIT_CODE_AS_NUMBER + f"（当前读作 {error.get('input')!r}）"
     if kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")
         return f"无法识别的取值“{error.get('input')}”，可选：{expected}"

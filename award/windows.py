@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from award.calendar import default_calendar
+from award.calendar import calendar_for
 from award.moments import SHANGHAI, is_midnight, last_day
 
 #: A working day counts towards a window only if the window is open for all of its office hours.
@@ -30,6 +30,9 @@ class Window(BaseModel):
 
     start: datetime
     end: datetime
+    #: Demo windows only: working days of a year not yet published come from the provisional
+    #: calendar (weekends and fixed-date holidays), and the description says so.
+    provisional: bool = False
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Window:
@@ -57,7 +60,7 @@ class Window(BaseModel):
 
     def working_days(self) -> int:
         """The working days whose office hours (09:00–17:00) lie wholly inside the window."""
-        calendar = default_calendar()
+        calendar = calendar_for(self.provisional)
         count = 0
         day = self.first_day
         while day <= self.last_day:
@@ -68,9 +71,23 @@ class Window(BaseModel):
             day += timedelta(days=1)
         return count
 
+    def provisional_years(self) -> list[int]:
+        """The years the window touches whose holiday schedule is not yet published (demo only)."""
+        if not self.provisional:
+            return []
+        calendar = calendar_for(True)
+        years = range(self.first_day.year, self.last_day.year + 1)
+        return [year for year in years if not calendar.is_known(year)]
+
     def describe(self) -> str:
         """The window in words, e.g. 2026年11月20日至11月26日（5个工作日）."""
-        return f"{self.span_text()}（{self.working_days()}个工作日）"
+        unknown = self.provisional_years()
+        if unknown:
+            years = "、".join(f"{year}年" for year in unknown)
+            note = f"；{years}节假日安排尚未公布，按临时日历（周末与固定日期节假日）计算"
+        else:
+            note = ""
+        return f"{self.span_text()}（{self.working_days()}个工作日{note}）"
 
     def span_text(self) -> str:
         """The window's span in words, without the working-day count."""

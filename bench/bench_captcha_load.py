@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from award.calendar import today  # noqa: E402
-from award.demo import write_demo  # noqa: E402
+from szmqa.demo import write_demo  # noqa: E402
 
 BALLOT = f"{today().year}-culture"
 

@@ -21,8 +21,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from award.demo import write_demo  # noqa: E402
 from award.identifiers import credit_code_check_char  # noqa: E402
+from szmqa.demo import write_demo  # noqa: E402
 
 
 def mkdocs_build(config: Path, site: Path, demo_dir: Path | None) -> float:

@@ -37,8 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from award.calendar import today  # noqa: E402
-from award.demo import write_demo  # noqa: E402
 from bench.app import IMAGE_ANSWER  # noqa: E402
+from szmqa.demo import write_demo  # noqa: E402
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/14"

@@ -9,9 +9,9 @@ from html import escape
 from typing import Any
 
 from award.content import Content
-from award.lists import stages_reached
 from award.models import AwardYear, Notice
 from award.moments import to_moment
+from award.progress import entrant_progress
 from award.stages import STAGE_ORDER
 from award.windows import Window
 
@@ -51,8 +51,8 @@ def status_index(content: Content) -> str:
     rows = []
     for item in content.years:
         for entrant in item.data.entrants:
-            reached = stages_reached(item.data, entrant.id)
-            if not reached:
+            progress = entrant_progress(item.data, entrant.id)
+            if progress is None:
                 continue
             rows.append(
                 {
@@ -63,8 +63,11 @@ def status_index(content: Content) -> str:
                     "credit_code": entrant.credit_code,
                     "category": entrant.category.label,
                     "kind": entrant.kind.label,
-                    "reached": [stage.label for stage in reached],
+                    "reached": [stage.label for stage in progress.reached],
                     "stages": [stage.label for stage in STAGE_ORDER],
+                    "status": progress.describe(),
+                    "stopped": progress.stopped_before is not None,
+                    "level": progress.level.label if progress.level else None,
                 }
             )
     return json.dumps({"entrants": rows}, ensure_ascii=False, separators=(",", ":"))
@@ -129,17 +132,18 @@ def ics_calendar(events: list[tuple[str, str, Window, str]], stamp: datetime) ->
     return "\r\n".join(lines) + "\r\n"
 
 
-def year_events(content: Content, year: int, site_url: str) -> list[tuple[str, str, Window, str]]:
+def year_events(
+    content: Content, year: AwardYear, site_url: str
+) -> list[tuple[str, str, Window, str]]:
     """The windows of a year: its ballots and the publicity notices that belong to it."""
     base = site_url.rstrip("/")
-    item = content.year(year)
     events = []
-    if item is not None:
-        for ballot in item.data.ballots:
-            summary = ballot.title or f"{year}年度{ballot.category.label}社会评价网络投票"
-            events.append((f"ballot-{ballot.id}@szmqa", summary, ballot.window, f"{base}/vote/"))
+    for ballot in year.ballots:
+        summary = ballot.title or f"{year.year}年度{ballot.category.label}社会评价网络投票"
+        events.append((f"ballot-{ballot.id}@szmqa", summary, ballot.window, f"{base}/vote/"))
     for notice in content.notices:
-        if notice.meta.year == year and notice.window is not None:
+        same_year = notice.meta.year == year.year and notice.meta.demo == year.demo
+        if same_year and notice.window is not None:
             url = f"{base}/notices/{notice.id}/"
             events.append((f"notice-{notice.id}@szmqa", notice.meta.title, notice.window, url))
     return events

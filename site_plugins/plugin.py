@@ -28,6 +28,7 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
         self.content = Content()
         self.now = current_time()
         self._lists: dict[str, str] = {}
+        self._scheduled: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and check the content; any broken rule stops the build with every problem."""
@@ -37,16 +38,22 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
         if self.config.demo_dir:
             roots.append(Path(self.config.demo_dir))
         try:
-            self.content = load_content(roots, allow_demo=bool(self.config.demo_dir))
+            content = load_content(roots, allow_demo=bool(self.config.demo_dir))
         except AwardError as error:
             raise PluginError(str(error)) from None
+        today = self.now.date()
+        self.content = content.as_of(today)
+        self._scheduled = {f"{NOTICES_FOLDER}/{n.id}.md" for n in content.scheduled(today)}
         return config
 
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Replace the raw data files with the generated pages and machine-readable outputs."""
         for file in list(files):
-            if file.src_uri.startswith(f"{YEARS_FOLDER}/") and file.src_uri.endswith(".yml"):
+            data_file = file.src_uri.startswith(f"{YEARS_FOLDER}/") and file.src_uri.endswith(
+                ".yml"
+            )
+            if data_file or file.src_uri in self._scheduled:  # scheduled: published on its date
                 files.remove(file)
         site_url = config.site_url or "/"
         generated: dict[str, str | bytes] = {
@@ -58,11 +65,11 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
             "status-index.json": outputs.status_index(self.content),
         }
         for item in self.content.years:
-            year = item.data.year
-            generated[f"{YEARS_FOLDER}/{year}.md"] = render.year_page(item.data)
-            generated[f"{YEARS_FOLDER}/{year}.json"] = outputs.year_json(item.data)
-            events = outputs.year_events(self.content, year, site_url)
-            generated[f"{YEARS_FOLDER}/{year}.ics"] = outputs.ics_calendar(
+            slug = item.data.slug
+            generated[f"{YEARS_FOLDER}/{slug}.md"] = render.year_page(item.data)
+            generated[f"{YEARS_FOLDER}/{slug}.json"] = outputs.year_json(item.data)
+            events = outputs.year_events(self.content, item.data, site_url)
+            generated[f"{YEARS_FOLDER}/{slug}.ics"] = outputs.ics_calendar(
                 events, self.now
             ).encode()
         for notice in self.content.notices:

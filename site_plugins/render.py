@@ -25,7 +25,7 @@ def cell(text: str) -> str:
     return escape(text).replace("|", "&#124;")
 
 
-def list_slot(year: int, stage: Stage, category: Category | None = None) -> str:
+def list_slot(year: str, stage: Stage, category: Category | None = None) -> str:
     """A placeholder the plugin replaces with the list's HTML once the page is rendered.
 
     Long lists go in after Markdown and search indexing: neither has to parse thousands of
@@ -35,7 +35,7 @@ def list_slot(year: int, stage: Stage, category: Category | None = None) -> str:
     return f'<div class="award-list-slot" data-list="{year}/{stage.value}/{category.value if category else ""}"></div>'
 
 
-SLOT = re.compile(r'<div class="award-list-slot" data-list="(\d+)/(\w+)/(\w*)"></div>')
+SLOT = re.compile(r'<div class="award-list-slot" data-list="([\w-]+)/(\w+)/(\w*)"></div>')
 
 
 def fill_list_slots(html: str, content: Content, cache: dict[str, str]) -> str:
@@ -44,7 +44,7 @@ def fill_list_slots(html: str, content: Content, cache: dict[str, str]) -> str:
     def replace(match: re.Match[str]) -> str:
         key = match.group(0)
         if key not in cache:
-            item = content.year(int(match.group(1)))
+            item = content.year_by_slug(match.group(1))
             category = Category(match.group(3)) if match.group(3) else None
             cache[key] = stage_table(item.data, Stage(match.group(2)), category) if item else ""
         return cache[key]
@@ -90,11 +90,11 @@ def year_page(year: AwardYear) -> str:
     if not published:
         lines.append("本年度名单暂未公布。")
     lines.append(
-        f"开放数据：[{year.year}.json]({year.year}.json) · "
-        f"日程（iCalendar）：[{year.year}.ics]({year.year}.ics)\n"
+        f"开放数据：[{year.slug}.json]({year.slug}.json) · "
+        f"日程（iCalendar）：[{year.slug}.ics]({year.slug}.ics)\n"
     )
     for stage in published:
-        lines += [f"## {stage.label}名单", "", list_slot(year.year, stage), ""]
+        lines += [f"## {stage.label}名单", "", list_slot(year.slug, stage), ""]
     return "\n".join(lines)
 
 
@@ -108,7 +108,8 @@ def years_index(content: Content) -> str:
     for item in sorted(content.years, key=lambda i: i.data.year, reverse=True):
         reached = [s.label for s in STAGE_ORDER if item.data.stages.get(s)]
         latest = f"（已公布至：{reached[-1]}）" if reached else ""
-        lines.append(f"- [{item.data.year}年度]({item.data.year}.md){latest}")
+        demo = "（演示）" if item.data.demo else ""
+        lines.append(f"- [{item.data.year}年度{demo}]({item.data.slug}.md){latest}")
     return "\n".join(lines) + "\n"
 
 
@@ -171,13 +172,13 @@ def notice_page(content: Content, notice: Notice, body: str, *, vote_page: bool)
         body.strip(),
         "",
     ]
-    year = content.year(meta.year) if meta.year is not None else None
+    year = content.year_of(notice)
     if year is not None and meta.stage is not None:
         title = meta.category.label if meta.category else ""
         lines += [
             f"## {title}{meta.stage.label}名单",
             "",
-            list_slot(year.data.year, meta.stage, meta.category),
+            list_slot(year.data.slug, meta.stage, meta.category),
             "",
         ]
     if meta.ballots and vote_page:

@@ -13,12 +13,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from award.calendar import today
+from award.categories import Category
 from award.content import load_content, load_notice
-from award.demo import write_demo
 from award.errors import AwardError
 from award.models import NoticeKind
+from award.moments import to_moment
 from award.stages import Stage
-from szmqa import admin_tokens, database, purge, rotate_keys
+from szmqa import admin_tokens, database, hooks, publish, purge, rotate_keys
+from szmqa.demo import write_demo
 from szmqa.notices import new_notice
 from vote_api.schema import SchemaError
 
@@ -31,6 +33,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     roots = [args.docs] + ([args.demo_dir] if args.demo_dir else [])
     content = load_content(roots, allow_demo=args.demo_dir is not None)
     print(f"检查通过：{len(content.years)} 个年度文件，{len(content.notices)} 个通知。")
+    for notice in content.scheduled(build_day()):
+        print(f"  {notice.meta.date.isoformat()} 起发布：{notice.meta.title}（{notice.path.name}）")
     return 0
 
 
@@ -47,6 +51,8 @@ def cmd_new_notice(args: argparse.Namespace) -> int:
         start=args.start,
         working_days=args.working_days,
         objections=args.objections,
+        category=Category(args.category) if args.category else None,
+        ballots=tuple(args.ballot),
     )
     notice, problems = load_notice(path)
     for problem in problems:
@@ -73,9 +79,15 @@ def build_site(site_dir: Path, demo_dir: Path | None) -> None:
         raise AwardError("站点构建失败，见上方信息")
 
 
+def build_day() -> date:
+    """The day the build treats as today: that of SZMQA_NOW if set (tests), else today."""
+    moment = os.environ.get("SZMQA_NOW", "").strip()
+    return to_moment(moment).date() if moment else today()
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     """Build the static site into a folder."""
-    demo_dir = write_demo(args.demo_dir, today()) if args.demo else None
+    demo_dir = write_demo(args.demo_dir, build_day()) if args.demo else None
     build_site(args.site, demo_dir)
     print(f"站点已构建到 {args.site}")
     return 0
@@ -83,7 +95,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Build the site and serve it with the vote service on one port."""
-    demo_dir = write_demo(args.demo_dir, today()) if args.demo else None
+    demo_dir = write_demo(args.demo_dir, build_day()) if args.demo else None
     build_site(args.site, demo_dir)
     import uvicorn
 
@@ -133,6 +145,12 @@ def parser() -> argparse.ArgumentParser:
     notice.add_argument("--start", type=_date, help="公示开始日期（默认发布日期）")
     notice.add_argument("--working-days", type=int, help="公示工作日数（默认 5）")
     notice.add_argument("--objections", action="store_true", help="公示期间开放异议")
+    notice.add_argument(
+        "--category", choices=[c.value for c in Category], help="只公布某一类别的名单"
+    )
+    notice.add_argument(
+        "--ballot", action="append", default=[], help="通知涉及的网络投票编号（可重复）"
+    )
     notice.add_argument("--docs", type=Path, default=Path("docs"))
     notice.set_defaults(func=cmd_new_notice)
 
@@ -157,6 +175,8 @@ def parser() -> argparse.ArgumentParser:
     database.register(sub)
     rotate_keys.register(sub)
     purge.register(sub)
+    publish.register(sub)
+    hooks.register(sub)
     return root
 
 
@@ -172,6 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 1
     except ValidationError as error:
+        if error.title != "Settings":
+            raise
         print("配置有误（环境变量 SZMQA_*）：", file=sys.stderr)
         for item in error.errors():
             where = ".".join(str(part) for part in item["loc"]) or "设置"

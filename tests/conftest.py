@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from award.demo import write_demo
+from szmqa.demo import write_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("SZMQA_CHROMIUM", "/usr/bin/chromium"))

@@ -11,11 +11,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from award.calendar import now as shanghai_now
-from award.content import load_content
+from award.problems import ContentError
 from vote_api.captchas import router as captchas
 from vote_api.core import health
 from vote_api.core.bodylimit import BodyLimit, api_body_limits
 from vote_api.core.captcha import AnswerSource, CaptchaService
+from vote_api.core.content import ContentHolder, refuse_to_start
 from vote_api.core.db import Database
 from vote_api.core.errors import install_error_handlers
 from vote_api.core.keys import with_keys
@@ -40,13 +41,13 @@ OBJECTION_FILING_PATH = rf"{API_PREFIX}/notices/[^/]+/objections/?"
 
 def build_state(settings: Settings, clock: Clock, captcha_answers: AnswerSource | None) -> AppState:
     """Everything the routes share: database, content, captcha, limiter, feature services."""
-    content = load_content(settings.content_roots, allow_demo=settings.demo_dir is not None)
+    contents = ContentHolder(settings.content_roots, allow_demo=settings.demo_dir is not None)
     db = Database(settings.database_url)
     prepare_schema(db.engine, auto_upgrade=settings.auto_upgrade_schema)
     core = CoreState(
         settings=settings,
         db=db,
-        content=content,
+        contents=contents,
         clock=clock,
         captcha=CaptchaService(
             settings.secret,
@@ -119,5 +120,12 @@ def create_app(
 
 
 def app_from_environment() -> FastAPI:
-    """The app configured from SZMQA_* variables (for ``uvicorn --factory`` with workers)."""
-    return create_app(Settings())
+    """The app configured from SZMQA_* variables (for ``uvicorn --factory`` with workers).
+
+    Content that breaks the rules stops the start with the check's lines, not a traceback.
+    """
+    try:
+        return create_app(Settings())
+    except ContentError as error:
+        refuse_to_start(error)
+        raise

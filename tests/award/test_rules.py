@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from tests.award.conftest import credit_code, entrant, notice_text, valid_year
+from tests.content_files import credit_code, entrant, notice_text, valid_year
 
 YEAR_FILE = "awards/2026.yml"
 
@@ -69,7 +69,10 @@ def test_quota_full_year_of_twenty_one_passes(problems_of):
     }
     stages |= {"committee": publicity, "publicity": publicity}
     assert len(publicity) == 21
-    assert problems_of({"year": 2026, "entrants": entrants, "stages": stages}) == []
+    evaluation = {c: "site_check" for c in ("economic", "culture", "social", "ecology")}
+    evaluation |= {"management": "site_check", "service": "site_check"}
+    year = {"year": 2026, "evaluation": evaluation, "entrants": entrants, "stages": stages}
+    assert problems_of(year) == []
 
 
 def test_quota_special_award_is_unlimited(problems_of):
@@ -380,7 +383,7 @@ def test_publicity_window_counting_holiday_fails(problems_of):
 
 def test_publicity_window_by_working_days_skips_holiday(tmp_path):
     from award.content import load_notice
-    from tests.award.conftest import write_content
+    from tests.content_files import write_content
 
     text = notice_text(kind="publicity", window={"start": "2026-09-28", "working_days": 5})
     root = write_content(tmp_path, None, {"2026-09-28-publicity.md": text})
@@ -425,12 +428,45 @@ def test_notice_with_bad_file_name_fails(problems_of):
 
 def test_demo_year_refused_in_production(problems_of):
     year = valid_year() | {"demo": True}
+    year["ballots"][0]["id"] = "demo-2026-culture"
     only(
         problems_of(year, allow_demo=False),
         "演示年度数据不能发布到正式站点",
         "[演示数据不进入正式站点]",
     )
     assert problems_of(copy.deepcopy(year), allow_demo=True) == []
+
+
+def test_demo_and_real_ids_never_share_a_name(problems_of):
+    demo_year = valid_year() | {"demo": True}
+    only(
+        problems_of(demo_year, allow_demo=True),
+        "ballots[1]（2026-culture）",
+        "演示数据的投票编号须以 demo- 开头",
+        "[演示数据与正式数据互不混用]",
+    )
+    real_year = valid_year()
+    real_year["ballots"][0]["id"] = "demo-culture"
+    only(
+        problems_of(real_year),
+        "投票编号 demo-culture 以 demo- 开头",
+        "[演示数据与正式数据互不混用]",
+    )
+    notice = notice_text(year=2026, stage="defence")
+    only(
+        problems_of(valid_year(), {"demo-2026-11-16-defence.md": notice}),
+        "notices/demo-2026-11-16-defence.md: demo:",
+        "通知文件名 demo-2026-11-16-defence 以 demo- 开头",
+    )
+
+
+def test_a_demo_notice_is_named_demo(problems_of):
+    demo_year = valid_year() | {"demo": True, "ballots": []}
+    demo_notice = notice_text(year=2026, stage="defence", demo=True)
+    only(
+        problems_of(demo_year, {"2026-11-16-defence.md": demo_notice}),
+        "演示数据的通知文件名须以 demo- 开头",
+    )
 
 
 def test_every_problem_is_reported_at_once(problems_of):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from tests.award.conftest import notice_text, valid_year, write_content
 from tests.conftest import DEMO_TODAY
+from tests.content_files import notice_text, valid_year, write_content
 
 
 def szmqa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -64,7 +64,7 @@ def test_cli_check_reports_malformed_yaml_without_traceback(tmp_path):
     write_content(tmp_path / "docs", "year: 2026\nentrants: [\n")
     result = szmqa("check", cwd=tmp_path)
     assert result.returncode == 1
-    assert "docs/awards/2026.yml: 第 " in result.stderr and "YAML 格式错误" in result.stderr
+    assert "docs/awards/2026.yml: YAML 格式错误：第 3 行第 1 列：" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -22,7 +22,7 @@ from vote_api.objections.models import ObjectionCase, ObjectionFile
 from vote_api.state import app_state
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTICE = "2026-11-23-publicity"
+NOTICE = "demo-2026-11-23-publicity"
 #: Inside the demo notice's window (2026-11-23 to 11-27).
 OPEN_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
 ANSWER = "ACDEF"

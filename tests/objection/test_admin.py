@@ -178,7 +178,7 @@ def test_admin_lists_and_filters_cases(env: Env) -> None:
     assert numbers("?entrant=E02") == {second, third}
     assert numbers("?status=under_review") == {third}
     assert numbers("?entrant=E02&status=received") == {second}
-    assert numbers("?notice=2026-11-23-publicity") == {first, second, third}
+    assert numbers("?notice=demo-2026-11-23-publicity") == {first, second, third}
     assert numbers("?notice=other") == set()
     listed = env.client.get("/api/admin/objections", headers=env.admin()).json()["cases"][0]
     assert "reporter" not in listed and "statement" not in listed

@@ -303,7 +303,7 @@ def test_filing_refused_wrong_captcha_and_the_captcha_is_used_up(env: Env) -> No
 
 def test_filing_refused_captcha_of_another_purpose(env: Env) -> None:
     response = env.client.post(
-        "/api/captchas", json={"purpose": "vote", "target": "2026-culture", "kind": "image"}
+        "/api/captchas", json={"purpose": "vote", "target": "demo-2026-culture", "kind": "image"}
     )
     form = {**individual(), "captcha_id": response.json()["captcha_id"], "captcha_answer": ANSWER}
     refusal(env.file(form), 400, "captcha_invalid")

@@ -13,7 +13,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from tests.award.conftest import write_content
+from tests.content_files import write_content
 from tests.conftest import ROOT
 
 TINY_CONFIG = {

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.award.conftest import entrant, notice_text, valid_year
+from tests.content_files import entrant, notice_text, valid_year
 from tests.site.conftest import BuildFailed
 
 PUBLICITY = notice_text(
@@ -44,7 +44,7 @@ def test_notice_page_shows_window_in_words_and_objection_link(tiny_site):
     site = built(tiny_site, notices={"2026-11-16-publicity.md": PUBLICITY})
     html = site.html("notices/2026-11-16-publicity/index.html")
     assert "公示期：2026年11月16日至11月20日（5个工作日）" in html
-    assert "发布日期：2026年11月20日" in html
+    assert "发布日期：2026年11月16日" in html
     assert 'href="../../objection/?notice=2026-11-16-publicity"' in html
     assert "测试单位E1" in html and "测试单位E4" not in html  # only the publicity list
 
@@ -127,12 +127,12 @@ def test_year_json_is_open_data_without_scores(tiny_site):
 
 def test_demo_content_is_marked_on_every_page(tiny_site, demo_dir):
     site = tiny_site()
-    site.build(demo_dir=str(demo_dir))
+    site.build(demo_dir=str(demo_dir), now="2026-11-24T10:00:00+08:00")
     for page in (
         "index.html",
-        "awards/2026/index.html",
+        "awards/demo-2026/index.html",
         "notices/index.html",
-        "notices/2026-11-23-publicity/index.html",
+        "notices/demo-2026-11-23-publicity/index.html",
     ):
         assert "演示站点" in site.html(page), page
 

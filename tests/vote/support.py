@@ -11,10 +11,10 @@ from vote_api.core.captcha import CaptchaKind
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
 IMAGE_ANSWER = "ACDEF"
 AUDIO_ANSWER = "13579"
-CULTURE = "2026-culture"  # period day, one choice
-SOCIAL = "2026-social"  # period window, two choices
-ECOLOGY = "2026-ecology"  # closed
-MANAGEMENT = "2026-management"  # upcoming
+CULTURE = "demo-2026-culture"  # period day, one choice
+SOCIAL = "demo-2026-social"  # period window, two choices
+ECOLOGY = "demo-2026-ecology"  # closed
+MANAGEMENT = "demo-2026-management"  # upcoming
 
 
 def known_answer(kind: CaptchaKind) -> str:

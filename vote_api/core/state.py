@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 
 from award.content import Content
 from vote_api.core.captcha import CaptchaService
+from vote_api.core.content import ContentHolder
 from vote_api.core.db import Database
 from vote_api.core.settings import Settings
 
@@ -25,7 +26,7 @@ class CoreState:
 
     settings: Settings
     db: Database
-    content: Content
+    contents: ContentHolder
     clock: Clock
     captcha: CaptchaService
     limiter: Limiter
@@ -33,6 +34,11 @@ class CoreState:
     def now(self) -> datetime:
         """The server's current time (Asia/Shanghai), from the app's clock."""
         return self.clock()
+
+    @property
+    def content(self) -> Content:
+        """The current award content (followed as it is published, see core/content.py)."""
+        return self.contents.content
 
 
 def core_state(app: Starlette) -> CoreState:

@@ -61,7 +61,7 @@ def require_open(notice: Notice, now: datetime) -> None:
 def notice_entrants(content: Content, notice: Notice) -> list[Entrant]:
     """The entrants on the list the notice publishes, in list order."""
     meta = notice.meta
-    year = content.year(meta.year) if meta.year is not None else None
+    year = content.year_of(notice)
     if year is None or meta.stage is None:
         return []
     return [entrant for _, entrant in stage_entries(year.data, meta.stage, meta.category)]

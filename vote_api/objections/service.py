@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from award.content import Content
+from award.models import DEMO_PREFIX
 from vote_api.core import audit
 from vote_api.core.captcha import CaptchaService
 from vote_api.core.errors import APIError
@@ -227,10 +228,11 @@ def promote_files(objections: Objections, files: list[ReceivedFile]) -> None:
 # -- following a case ---------------------------------------------------------------------------
 
 
-def entrant_name(content: Content, year: int, entrant_id: str) -> str:
+def entrant_name(content: Content, case: ObjectionCase) -> str:
     """The entrant's published name (its id if the year's data no longer has it)."""
-    entrant = content.entrant(year, entrant_id)
-    return entrant.display_name if entrant is not None else entrant_id
+    demo = case.notice_id.startswith(DEMO_PREFIX)
+    entrant = content.entrant(case.year, case.entrant_id, demo)
+    return entrant.display_name if entrant is not None else case.entrant_id
 
 
 def notice_title(content: Content, notice_id: str) -> str:
@@ -261,7 +263,7 @@ def follow_up(
         "notice_id": case.notice_id,
         "notice_title": notice_title(content, case.notice_id),
         "entrant_id": case.entrant_id,
-        "entrant_name": entrant_name(content, case.year, case.entrant_id),
+        "entrant_name": entrant_name(content, case),
         "status": status.value,
         "status_label": status.label,
         "received_at": from_db(case.received_at).isoformat(),
@@ -316,7 +318,7 @@ def summary(case: ObjectionCase, content: Content, file_count: int) -> dict[str,
         "notice_id": case.notice_id,
         "year": case.year,
         "entrant_id": case.entrant_id,
-        "entrant_name": entrant_name(content, case.year, case.entrant_id),
+        "entrant_name": entrant_name(content, case),
         "reasons": [r.value for r in reasons],
         "reason_labels": [r.label for r in reasons],
         "reporter_kind": case.reporter_kind,

@@ -88,9 +88,8 @@ class BallotCatalog:
 
     def __init__(self, content: Content) -> None:
         self._entries: dict[str, BallotEntry] = {}
-        for year, ballot in content.ballots():
-            found = content.year(year)
-            assert found is not None
+        for found, ballot in content.year_ballots():
+            year = found.data.year
             candidates = {e.id: e.display_name for e in ballot_candidates(found.data, ballot)}
             title = ballot.title or f"{year}年度{ballot.category.label}社会评价网络投票"
             self._entries[ballot.id] = BallotEntry(

@@ -11,6 +11,7 @@ from slowapi import Limiter
 
 from vote_api.core.captcha import CaptchaService
 from vote_api.core.client import address_network
+from vote_api.core.content import ContentHolder
 from vote_api.core.db import Database
 from vote_api.core.state import CoreState
 from vote_api.voting.casting import Traits
@@ -29,7 +30,7 @@ class Voting:
     db: Database
     writer: VoteWriter
     captcha: CaptchaService
-    catalog: BallotCatalog
+    contents: ContentHolder
     identity: VoterIdentity
     limiter: Limiter
     clock: Callable[[], datetime]
@@ -42,6 +43,11 @@ class Voting:
     def now(self) -> datetime:
         """The server's current time (Asia/Shanghai), from the app's clock."""
         return self.clock()
+
+    @property
+    def catalog(self) -> BallotCatalog:
+        """The ballots of the current content (rebuilt once per content version)."""
+        return self.contents.derived(BallotCatalog)
 
     def address_key(self, address: str) -> str:
         """The keyed hash stored instead of a client address."""
@@ -66,7 +72,7 @@ def build_voting(core: CoreState) -> Voting:
         db=core.db,
         writer=VoteWriter(core.db),
         captcha=core.captcha,
-        catalog=BallotCatalog(core.content),
+        contents=core.contents,
         identity=CookieVoterIdentity(secret, settings.voter_cookie_days, settings.trusted_proxies),
         limiter=core.limiter,
         clock=core.clock,

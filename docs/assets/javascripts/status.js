@@ -39,13 +39,20 @@
       facts.textContent = row.year + "年度 · " + row.category + " · " + row.kind +
         "奖 · 统一社会信用代码 " + row.credit_code + (row.demo ? " · 演示数据" : "");
       section.appendChild(facts);
+      if (row.status) {
+        var standing = document.createElement("p");
+        standing.className = "award-status__standing";
+        standing.textContent = "目前状态：" + row.status;
+        section.appendChild(standing);
+      }
       var list = document.createElement("ol");
       list.className = "award-status__stages";
       var last = row.reached[row.reached.length - 1];
       row.stages.forEach(function (stage) {
         if (row.reached.indexOf(stage) < 0) return;
         var item = document.createElement("li");
-        item.textContent = stage + (stage === last ? "（目前已公布的最新阶段）" : "");
+        var note = row.stopped ? "（止于此阶段）" : "（目前已公布的最新阶段）";
+        item.textContent = stage + (stage === last ? note : "");
         list.appendChild(item);
       });
       section.appendChild(list);
@@ -67,7 +74,9 @@
       render(rows.filter(function (row) {
         return normalise(row.name).indexOf(needle) >= 0 ||
           (row.project && normalise(row.project).indexOf(needle) >= 0) ||
-          row.credit_code === needle;
+          // A credit code matches whole, or by a part of at least 6 characters.
+          (needle.length >= 6 ? normalise(row.credit_code).indexOf(needle) >= 0
+                              : row.credit_code === needle);
       }), query);
     }).catch(function () {
       results.textContent = "查询索引暂时无法加载，请稍后重试。";

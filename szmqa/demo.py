@@ -9,13 +9,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from award.calendar import default_calendar
+from award.calendar import demo_calendar
 from award.categories import Category, EntryKind
 from award.identifiers import credit_code_check_char
+from award.models import DEMO_PREFIX
+from award.yaml_text import dump_yaml
 
 DEMO_MARK = "（演示）"
+#: The demo's categories evaluated by the public (with a ballot); the others get a site check.
+SOCIAL_EVALUATION = (Category.CULTURE, Category.SOCIAL, Category.ECOLOGY, Category.MANAGEMENT)
 
 _ECONOMIC_NAMES = [
     "鹏城示例精密电子",
@@ -165,7 +167,7 @@ def _stages() -> dict[str, list[Any]]:
         stages["material_review"] += ids[:5]
         stages["defence"] += ids[:4]
         shortlist = [{"entrant": e, "score": 72.0 - i * 4} for i, e in enumerate(ids[:3])]
-        if category in (Category.CULTURE, Category.SOCIAL, Category.ECOLOGY, Category.MANAGEMENT):
+        if category in SOCIAL_EVALUATION:
             stages.setdefault("social_evaluation", []).extend(shortlist)
         else:
             stages["site_check"] += shortlist
@@ -189,7 +191,7 @@ def _ballot(
     identity: str = "device",
 ) -> dict[str, Any]:
     return {
-        "id": f"{year}-{category.value}",
+        "id": f"{DEMO_PREFIX}{year}-{category.value}",
         "category": category.value,
         "title": f"{year}年度{category.label}社会评价网络投票{DEMO_MARK}",
         "opens": f"{opens} 09:00",
@@ -201,7 +203,7 @@ def _ballot(
 
 
 def _ballots(today: date) -> list[dict[str, Any]]:
-    calendar = default_calendar()
+    calendar = demo_calendar()
     open_from = today - timedelta(days=2)
     open_until = calendar.add_working_days(today, 5)
     closed_from = today - timedelta(days=24)
@@ -228,8 +230,9 @@ def _ballots(today: date) -> list[dict[str, Any]]:
 
 def _notice(day: date, title: str, body: str, **meta: Any) -> tuple[str, str]:
     header = {"title": f"【演示】{title}", "date": day, "demo": True, **meta}
-    text = "---\n" + yaml.safe_dump(header, allow_unicode=True, sort_keys=False) + "---\n\n"
-    return f"{day.isoformat()}-{meta.get('stage', 'notice').replace('_', '-')}.md", text + body
+    text = "---\n" + dump_yaml(header) + "---\n\n"
+    stage = meta.get("stage", "notice").replace("_", "-")
+    return f"{DEMO_PREFIX}{day.isoformat()}-{stage}.md", text + body
 
 
 def _notices(today: date) -> list[tuple[str, str]]:
@@ -270,7 +273,7 @@ def _notices(today: date) -> list[tuple[str, str]]:
             lead + "以下主体入围社会评价，采用网络公众投票方式，投票时间不少于5个工作日。\n",
             year=year,
             stage="social_evaluation",
-            ballots=[f"{year}-culture", f"{year}-social", f"{year}-ecology", f"{year}-management"],
+            ballots=[f"{DEMO_PREFIX}{year}-{c.value}" for c in SOCIAL_EVALUATION],
         ),
         _notice(
             today - timedelta(days=20),
@@ -305,14 +308,16 @@ def write_demo(folder: Path, today: date) -> Path:
     data = {
         "year": today.year,
         "demo": True,
+        "evaluation": {
+            category.value: "social_evaluation" if category in SOCIAL_EVALUATION else "site_check"
+            for category in Category
+        },
         "entrants": _entrants(today.year),
         "stages": _stages(),
         "ballots": _ballots(today),
     }
-    header = "# 演示数据：虚构的年度名单，由 award.demo 生成，不得用于正式发布。\n"
-    (awards / f"{today.year}.yml").write_text(
-        header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
+    header = "# 演示数据：虚构的年度名单，由 szmqa demo 生成，不得用于正式发布。\n"
+    (awards / f"{today.year}.yml").write_text(header + dump_yaml(data), encoding="utf-8")
     for name, text in _notices(today):
         (notices / name).write_text(text, encoding="utf-8")
     return folder
