@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from vote_api.captcha import CaptchaKind
+from vote_api.core.captcha import CaptchaKind
+from vote_api.core.settings import Settings
 from vote_api.main import create_app
-from vote_api.settings import Settings
 
 IMAGE_ANSWER = "ACDEF"
 AUDIO_ANSWER = "13579"

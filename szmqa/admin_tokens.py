@@ -8,21 +8,14 @@ from typing import Any
 from sqlmodel import select
 
 from award.calendar import now
-from vote_api.auth import AdminToken, create_token, revoke_token
-from vote_api.db import Database
-from vote_api.settings import Settings
-from vote_api.timeutil import from_db
-
-
-def _database() -> Database:
-    database = Database(Settings().database_url)
-    database.create_all()
-    return database
+from szmqa.database import open_database
+from vote_api.core.auth import AdminToken, create_token, revoke_token
+from vote_api.core.timeutil import from_db
 
 
 def cmd_create(args: argparse.Namespace) -> int:
     """Create a token for a name and print it once."""
-    database = _database()
+    database = open_database()
     try:
         with database.session() as session:
             if session.exec(select(AdminToken).where(AdminToken.name == args.name)).first():
@@ -40,7 +33,7 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 def cmd_revoke(args: argparse.Namespace) -> int:
     """Revoke the token of a name."""
-    database = _database()
+    database = open_database()
     try:
         with database.session() as session:
             revoked = revoke_token(session, args.name, now())
@@ -55,7 +48,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """List token names, when they were created and whether they are revoked."""
-    database = _database()
+    database = open_database()
     try:
         with database.session() as session:
             tokens = session.exec(select(AdminToken).order_by(AdminToken.name)).all()

@@ -18,8 +18,9 @@ from award.demo import write_demo
 from award.errors import AwardError
 from award.models import NoticeKind
 from award.stages import Stage
-from szmqa import admin_tokens, purge
+from szmqa import admin_tokens, database, purge, rotate_keys
 from szmqa.notices import new_notice
+from vote_api.schema import SchemaError
 
 DEFAULT_DEMO_DIR = Path("var/demo")
 DEFAULT_SITE_DIR = Path("var/site")
@@ -86,8 +87,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     build_site(args.site, demo_dir)
     import uvicorn
 
+    from vote_api.core.settings import Settings
     from vote_api.main import create_app
-    from vote_api.settings import Settings
 
     overrides: dict[str, object] = {"site_dir": args.site.resolve()}
     if demo_dir is not None:
@@ -153,6 +154,8 @@ def parser() -> argparse.ArgumentParser:
             command.add_argument("--port", type=int, default=8000)
         command.set_defaults(func=func)
     admin_tokens.register(sub)
+    database.register(sub)
+    rotate_keys.register(sub)
     purge.register(sub)
     return root
 
@@ -163,6 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except AwardError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except SchemaError as error:
         print(error, file=sys.stderr)
         return 1
     except ValidationError as error:

@@ -24,17 +24,16 @@ def _moment(text: str) -> datetime:
 
 def purge(*, now: datetime, retention_days: int | None = None, dry_run: bool = False) -> int:
     """Purge with the settings from the environment; print what was (or would be) purged."""
-    from vote_api.db import Database
+    from szmqa.database import open_database
+    from vote_api.core.settings import Settings
     from vote_api.objections.service import live_storage_names, purge_due
     from vote_api.objections.storage import UploadStore
-    from vote_api.settings import Settings
 
     settings = Settings()
     days = retention_days if retention_days is not None else settings.objection_retention_days
     store = UploadStore(settings.objection_upload_path)
-    db = Database(settings.database_url)
+    db = open_database()
     try:
-        db.create_all()
         with db.session() as session:
             numbers, storage_names = purge_due(session, store, now, days, dry_run=dry_run)
         removed = 0

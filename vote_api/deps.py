@@ -1,54 +1,87 @@
-"""Dependencies shared by the routers, as Annotated aliases."""
+"""Every dependency of the routes, as ``Annotated`` aliases, in one place.
+
+The getters are ``async`` so that FastAPI calls them on the event loop (a plain ``def``
+dependency would cost a hop to the thread pool on every request).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from slowapi import Limiter
 
 from award.content import Content
-from vote_api.auth import AdminToken, find_admin
-from vote_api.captcha import CaptchaService
-from vote_api.client import request_address
-from vote_api.db import Database
-from vote_api.errors import APIError
-from vote_api.settings import Settings
+from vote_api.core.auth import AdminToken, find_admin
+from vote_api.core.captcha import CaptchaService
+from vote_api.core.client import request_address
+from vote_api.core.db import Database
+from vote_api.core.errors import APIError
+from vote_api.core.settings import Settings
+from vote_api.objections.service import Objections
+from vote_api.state import AppState, app_state
+from vote_api.voting.catalog import BallotCatalog
+from vote_api.voting.identity import Voter, VoterIdentity
+from vote_api.voting.service import Voting
 
-Clock = Callable[[], datetime]
+
+async def get_state(request: Request) -> AppState:
+    """The typed state of the request's app."""
+    return app_state(request.app)
 
 
-def get_settings(request: Request) -> Settings:
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+async def get_settings(state: StateDep) -> Settings:
     """The app's settings."""
-    return request.app.state.settings
+    return state.settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(state: StateDep) -> Database:
     """The app's database."""
-    return request.app.state.db
+    return state.db
 
 
-def get_content(request: Request) -> Content:
-    """The award content (years, ballots, notices) the app was started with."""
-    return request.app.state.content
+async def get_content(state: StateDep) -> Content:
+    """The award content (years, ballots, notices) the app serves."""
+    return state.content
 
 
-def get_now(request: Request) -> datetime:
+async def get_now(state: StateDep) -> datetime:
     """The server's current time, Asia/Shanghai."""
-    return request.app.state.clock()
+    return state.now()
 
 
-def get_captcha(request: Request) -> CaptchaService:
+async def get_captcha(state: StateDep) -> CaptchaService:
     """The captcha service."""
-    return request.app.state.captcha
+    return state.captcha
 
 
-def get_limiter(request: Request) -> Limiter:
-    """The app's rate limiter."""
-    return request.app.state.limiter
+async def get_voting(state: StateDep) -> Voting:
+    """The vote service parts."""
+    return state.voting
+
+
+async def get_catalog(state: StateDep) -> BallotCatalog:
+    """The ballots the service knows."""
+    return state.voting.catalog
+
+
+async def get_identity(state: StateDep) -> VoterIdentity:
+    """The voter identity strategy."""
+    return state.voting.identity
+
+
+async def get_voter(request: Request, state: StateDep) -> Voter:
+    """The voter making the request (a new visitor gets a fresh identity)."""
+    return state.voting.identity.identify(request)
+
+
+async def get_objections(state: StateDep) -> Objections:
+    """The objection service parts."""
+    return state.objections
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -56,7 +89,11 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 ContentDep = Annotated[Content, Depends(get_content)]
 NowDep = Annotated[datetime, Depends(get_now)]
 CaptchaDep = Annotated[CaptchaService, Depends(get_captcha)]
-LimiterDep = Annotated[Limiter, Depends(get_limiter)]
+VotingDep = Annotated[Voting, Depends(get_voting)]
+CatalogDep = Annotated[BallotCatalog, Depends(get_catalog)]
+IdentityDep = Annotated[VoterIdentity, Depends(get_identity)]
+VoterDep = Annotated[Voter, Depends(get_voter)]
+ObjectionsDep = Annotated[Objections, Depends(get_objections)]
 ClientAddressDep = Annotated[str, Depends(request_address)]
 
 _bearer = HTTPBearer(auto_error=False, description="管理令牌（szmqa admin-token create 生成）")

@@ -1,4 +1,4 @@
-"""The app factory: settings, database, content, limiter, routers, and the built site at /."""
+"""The app factory: settings -> state -> middleware -> routers, and the built site at /."""
 
 from __future__ import annotations
 
@@ -12,17 +12,51 @@ from fastapi.staticfiles import StaticFiles
 
 from award.calendar import now as shanghai_now
 from award.content import load_content
-from vote_api.captcha import AnswerSource, CaptchaService
-from vote_api.db import Database
-from vote_api.deps import Clock
-from vote_api.errors import install_error_handlers
-from vote_api.limiter import install_limiter, make_limiter
-from vote_api.objections import install_objections
-from vote_api.rendering import drawing
-from vote_api.routers import ballots, captcha, health, results, vote_admin, votes
-from vote_api.settings import Settings
+from vote_api.captchas import router as captchas
+from vote_api.core import health
+from vote_api.core.bodylimit import BodyLimit, api_body_limits
+from vote_api.core.captcha import AnswerSource, CaptchaService
+from vote_api.core.db import Database
+from vote_api.core.errors import install_error_handlers
+from vote_api.core.keys import with_keys
+from vote_api.core.limits import install_limiter, make_limiter
+from vote_api.core.rendering import drawing
+from vote_api.core.settings import Settings
+from vote_api.core.state import STATE_ATTRIBUTE, Clock, CoreState
+from vote_api.objections import admin_router as objections_admin
+from vote_api.objections import router as objections
+from vote_api.objections.service import Objections
+from vote_api.schema import prepare_schema
+from vote_api.state import AppState
+from vote_api.voting import admin_router as voting_admin
+from vote_api.voting import router as voting
+from vote_api.voting.service import build_voting
 
 API_PREFIX = "/api"
+#: The one route whose body may be large: an objection with its evidence files.
+OBJECTION_FILING_PATH = rf"{API_PREFIX}/notices/[^/]+/objections/?"
+
+
+def build_state(settings: Settings, clock: Clock, captcha_answers: AnswerSource | None) -> AppState:
+    """Everything the routes share: database, content, captcha, limiter, feature services."""
+    content = load_content(settings.content_roots, allow_demo=settings.demo_dir is not None)
+    db = Database(settings.database_url)
+    prepare_schema(db.engine, auto_upgrade=settings.auto_upgrade_schema)
+    core = CoreState(
+        settings=settings,
+        db=db,
+        content=content,
+        clock=clock,
+        captcha=CaptchaService(
+            settings.secret,
+            settings.captcha_ttl_seconds,
+            captcha_answers,
+        ),
+        limiter=make_limiter(settings),
+    )
+    return AppState(
+        **vars(core), voting=build_voting(core), objections=Objections.from_settings(settings)
+    )
 
 
 def create_app(
@@ -32,11 +66,9 @@ def create_app(
     captcha_answers: AnswerSource | None = None,
 ) -> FastAPI:
     """Build the service; ``clock`` and ``captcha_answers`` exist for tests to inject."""
-    settings = settings or Settings()
+    settings = with_keys(settings or Settings())
     logging.getLogger("vote_api").setLevel(logging.INFO)
-    content = load_content(settings.content_roots, allow_demo=settings.demo_dir is not None)
-    db = Database(settings.database_url)
-    db.create_all()
+    state = build_state(settings, clock, captcha_answers)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -49,7 +81,7 @@ def create_app(
         gc.set_threshold(young, middle, 100)
         drawing.acquire()  # the captcha drawing process, started on the first captcha
         yield
-        db.close()
+        state.db.close()
         drawing.release()
 
     app = FastAPI(
@@ -60,25 +92,25 @@ def create_app(
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
-    app.state.settings = settings
-    app.state.db = db
-    app.state.content = content
-    app.state.clock = clock
-    app.state.captcha = CaptchaService(
-        settings.secret_key.get_secret_value().encode(),
-        settings.captcha_ttl_seconds,
-        captcha_answers,
+    setattr(app.state, STATE_ATTRIBUTE, state)
+    app.add_middleware(
+        BodyLimit,
+        limit_for=api_body_limits(
+            API_PREFIX, OBJECTION_FILING_PATH, settings.objection_max_request_bytes
+        ),
     )
-    limiter = make_limiter(settings)
-    install_limiter(app, limiter)
     install_error_handlers(app)
-    app.include_router(health.build_router(), prefix=API_PREFIX)
-    app.include_router(captcha.build_router(limiter), prefix=API_PREFIX)
-    app.include_router(ballots.build_router(), prefix=API_PREFIX)
-    app.include_router(votes.build_router(limiter), prefix=API_PREFIX)
-    app.include_router(results.build_router(), prefix=API_PREFIX)
-    app.include_router(vote_admin.build_router(), prefix=API_PREFIX)
-    install_objections(app, limiter, settings, API_PREFIX)
+    routers = (
+        health.router,
+        captchas.router,
+        voting.router,
+        voting_admin.router,
+        objections.router,
+        objections_admin.router,
+    )
+    for router in routers:
+        app.include_router(router, prefix=API_PREFIX)
+    install_limiter(app, state.limiter, routers)
     if settings.site_dir is not None:
         app.mount("/", StaticFiles(directory=settings.site_dir, html=True), name="site")
     return app

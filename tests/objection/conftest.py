@@ -15,10 +15,11 @@ from starlette.testclient import TestClient
 
 from award.moments import SHANGHAI
 from tests.conftest import Clock
-from vote_api.auth import create_token
+from vote_api.core.auth import create_token
+from vote_api.core.settings import Settings
 from vote_api.main import create_app
 from vote_api.objections.models import ObjectionCase, ObjectionFile
-from vote_api.settings import Settings
+from vote_api.state import app_state
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTICE = "2026-11-23-publicity"
@@ -80,16 +81,16 @@ class Env:
     def admin(self, name: str = "secretariat") -> dict[str, str]:
         """Authorization headers of an admin token (created once per name)."""
         if name not in self.tokens:
-            with self.app.state.db.session() as session:
+            with app_state(self.app).db.session() as session:
                 self.tokens[name] = create_token(session, name, self.clock())
         return {"Authorization": f"Bearer {self.tokens[name]}"}
 
     def cases(self) -> list[ObjectionCase]:
-        with self.app.state.db.session() as session:
+        with app_state(self.app).db.session() as session:
             return list(session.exec(select(ObjectionCase)).all())
 
     def file_rows(self) -> list[ObjectionFile]:
-        with self.app.state.db.session() as session:
+        with app_state(self.app).db.session() as session:
             return list(session.exec(select(ObjectionFile)).all())
 
     def stored_files(self) -> list[Path]:

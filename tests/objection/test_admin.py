@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import select
 
 from tests.objection.conftest import ID_NUMBER, NAME, PDF, PHONE, PNG, Env, individual
-from vote_api.audit import AuditEntry
+from vote_api.core.audit import AuditEntry
+from vote_api.state import app_state
 
 ADMIN_ROUTES = [
     ("GET", "/api/admin/objections"),
@@ -213,7 +214,7 @@ def test_admin_actions_are_audited_without_personal_data(env: Env) -> None:
         headers=admin,
     )
     env.client.get("/api/admin/objections/export.csv", headers=admin)
-    with env.app.state.db.session() as session:
+    with app_state(env.app).db.session() as session:
         entries = session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
     actions = [e.action for e in entries if e.action.startswith("objection.")]
     assert actions == [

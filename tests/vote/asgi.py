@@ -12,8 +12,8 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from tests.vote.support import NOW, known_answer
+from vote_api.core.settings import Settings
 from vote_api.main import create_app
-from vote_api.settings import Settings
 
 
 def app() -> FastAPI:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from award.moments import SHANGHAI
-from vote_api.captcha import CaptchaKind
+from vote_api.core.captcha import CaptchaKind
 
 #: DEMO_NOW of the shared conftest: the culture and social ballots are open.
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)

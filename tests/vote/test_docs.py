@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from szmqa.cli import parser
-from vote_api.settings import Settings
+from vote_api.core.settings import Settings
 
 from .conftest import ROOT, Env
 
@@ -65,3 +65,22 @@ def test_docs_readme_lists_every_szmqa_command() -> None:
     assert "szmqa admin-token create" in found
     missing = [command for command in found if f"`{command}" not in README]
     assert missing == [], f"README.md does not mention {missing}"
+
+
+def test_docs_every_route_documents_its_success_response(env: Env) -> None:
+    schema = env.app.openapi()
+    undocumented = [
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if not any(
+            status.startswith("2") and answer.get("content")
+            for status, answer in operation.get("responses", {}).items()
+        )
+        or any(
+            status.startswith("2")
+            and answer.get("content", {}).get("application/json", {}).get("schema") == {}
+            for status, answer in operation.get("responses", {}).items()
+        )
+    ]
+    assert undocumented == [], f"routes without a response model: {undocumented}"

@@ -11,8 +11,8 @@ import pytest
 from starlette.requests import Request
 
 from tests.conftest import free_port
-from vote_api.client import client_address
-from vote_api.limiter import CAPTCHA_LIMIT, RECEIPT_LIMIT, VOTE_LIMIT
+from vote_api.core.client import client_address
+from vote_api.core.limits import CAPTCHA_LIMIT, RECEIPT_LIMIT, VOTE_LIMIT
 
 from .conftest import AppFactory, Env
 from .support import CULTURE

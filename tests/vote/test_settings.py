@@ -7,7 +7,7 @@ import ipaddress
 import pytest
 from pydantic import ValidationError
 
-from vote_api.settings import Settings
+from vote_api.core.settings import Settings
 
 STRONG = "k" * 40
 

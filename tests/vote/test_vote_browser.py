@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from vote_api.core.settings import Settings
 from vote_api.main import create_app
-from vote_api.settings import Settings
 
 from .conftest import ROOT, Clock
 from .support import CULTURE, ECOLOGY, IMAGE_ANSWER, MANAGEMENT, NOW, SOCIAL, known_answer

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from award.moments import SHANGHAI
+from vote_api.state import app_state
 from vote_api.voting.identity import COOKIE_NAME, CookieVoterIdentity
 from vote_api.voting.models import Vote
 from vote_api.voting.receipts import receipt_digest
@@ -24,7 +25,7 @@ RECEIPT = re.compile(r"^[ACDEFHJKMNPRTUVWXY3479]{4}(-[ACDEFHJKMNPRTUVWXY3479]{4}
 
 def stored_votes(env: Env) -> list[Vote]:
     """Every vote row in the app's database."""
-    with env.app.state.db.session() as session:
+    with app_state(env.app).db.session() as session:
         return list(session.exec(select(Vote)).all())
 
 
@@ -287,7 +288,7 @@ def test_vote_captcha_of_another_ballot_refused(env: Env) -> None:
 
 
 def test_vote_captcha_for_an_objection_refused(env: Env) -> None:
-    notice = next(n.id for n in env.app.state.content.notices if n.meta.objections)
+    notice = next(n.id for n in app_state(env.app).content.notices if n.meta.objections)
     objection = env.client.post("/api/captchas", json={"purpose": "objection", "target": notice})
     assert objection.status_code == 200
     response = env.vote(CULTURE, captcha_id=objection.json()["captcha_id"])

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from vote_api.db import Database
+from vote_api.core.db import Database
 from vote_api.voting.writer import VoteWriter
 
 from .conftest import run_async

@@ -1,6 +1,8 @@
 """Encryption at rest of reporters' personal data and evidence, and the follow-up key's hash.
 
-Three keys are derived (HKDF-SHA256) from ``SZMQA_ENCRYPTION_KEY``, one per use:
+Three keys are derived (HKDF-SHA256) from ``SZMQA_ENCRYPTION_KEY``, one per use (and the
+same three from each of ``SZMQA_OLD_ENCRYPTION_KEYS``: data is sealed with the newest key and
+opened with whichever key sealed it, so that ``szmqa rotate-keys`` can re-seal it):
 
 - fields: AES-256-GCM over small values (the reporter, the statement, notes, replies), each
   sealed with a random nonce and bound by associated data to its case and column, so a
@@ -21,6 +23,7 @@ import os
 import secrets
 import struct
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -45,14 +48,39 @@ def _derive(master: bytes, purpose: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=purpose).derive(master)
 
 
-class Sealer:
-    """Seals and opens personal data; built once per app from the encryption key."""
+@dataclass(frozen=True)
+class _KeySet:
+    """The three keys derived from one encryption key."""
 
-    def __init__(self, secret: str) -> None:
+    fields: AESGCM
+    files: bytes
+    follow_up: bytes
+
+    @classmethod
+    def derive(cls, secret: str) -> _KeySet:
         master = secret.encode("utf-8")
-        self._fields = AESGCM(_derive(master, b"fields v1"))
-        self._files = _derive(master, b"files v1")
-        self._follow_up = _derive(master, b"follow-up keys v1")
+        return cls(
+            fields=AESGCM(_derive(master, b"fields v1")),
+            files=_derive(master, b"files v1"),
+            follow_up=_derive(master, b"follow-up keys v1"),
+        )
+
+
+class Sealer:
+    """Seals with the newest key and opens with any; built once per app from the keys."""
+
+    def __init__(self, secrets_newest_first: str | list[str]) -> None:
+        keys = (
+            [secrets_newest_first]
+            if isinstance(secrets_newest_first, str)
+            else list(secrets_newest_first)
+        )
+        if not keys:
+            raise ValueError("at least one encryption key is needed")
+        self._keys = [_KeySet.derive(key) for key in keys]
+        self._fields = self._keys[0].fields
+        self._files = self._keys[0].files
+        self._follow_up = self._keys[0].follow_up
 
     # -- small values -------------------------------------------------------------------------
 
@@ -62,13 +90,20 @@ class Sealer:
         return nonce + self._fields.encrypt(nonce, data, context.encode("utf-8"))
 
     def open(self, blob: bytes, context: str) -> bytes:
-        """Decrypt a value sealed with the same context."""
-        try:
-            return self._fields.decrypt(
-                blob[:NONCE_BYTES], blob[NONCE_BYTES:], context.encode("utf-8")
-            )
-        except (InvalidTag, ValueError) as error:
-            raise SealError(f"sealed value for {context} does not open") from error
+        """Decrypt a value sealed with the same context (by the newest key or an older one)."""
+        return self.open_with_index(blob, context)[0]
+
+    def open_with_index(self, blob: bytes, context: str) -> tuple[bytes, int]:
+        """Decrypt a value; also say which key opened it (0: the newest)."""
+        for index, keys in enumerate(self._keys):
+            try:
+                plain = keys.fields.decrypt(
+                    blob[:NONCE_BYTES], blob[NONCE_BYTES:], context.encode("utf-8")
+                )
+            except (InvalidTag, ValueError):
+                continue
+            return plain, index
+        raise SealError(f"sealed value for {context} does not open")
 
     def seal_text(self, text: str, context: str) -> bytes:
         """Encrypt a string."""
@@ -94,14 +129,35 @@ class Sealer:
         return hmac.new(self._follow_up, message, hashlib.sha256).hexdigest()
 
     def key_matches(self, case_number: str, key: str, stored: str | None) -> bool:
-        """Whether ``key`` is the case's key (constant time; False when there is no case)."""
-        expected = self.key_hash(case_number, key)
-        return hmac.compare_digest(expected, stored or "0" * len(expected))
+        """Whether ``key`` is the case's key, hashed under any key (constant time)."""
+        message = f"{case_number}:{key}".encode()
+        matched = False
+        for keys in self._keys:
+            expected = hmac.new(keys.follow_up, message, hashlib.sha256).hexdigest()
+            matched |= hmac.compare_digest(expected, stored or "0" * len(expected))
+        return matched
 
     # -- files --------------------------------------------------------------------------------
 
-    def _file_cipher(self, storage_name: str) -> AESGCM:
-        return AESGCM(_derive(self._files, f"file {storage_name}".encode()))
+    def _file_cipher(self, storage_name: str, files_key: bytes | None = None) -> AESGCM:
+        return AESGCM(_derive(files_key or self._files, f"file {storage_name}".encode()))
+
+    def file_key_index(self, path: Path, storage_name: str) -> int:
+        """Which key sealed a file (0: the newest), found by opening its first chunk."""
+        with path.open("rb") as handle:
+            header = handle.read(len(FILE_MAGIC) + PREFIX_BYTES)
+            if len(header) != len(FILE_MAGIC) + PREFIX_BYTES or not header.startswith(FILE_MAGIC):
+                raise SealError(f"{path.name} is not a sealed objection file")
+            first = handle.read(CHUNK_BYTES + TAG_BYTES)
+            last = not handle.read(1)
+        prefix = header[len(FILE_MAGIC) :]
+        for index, keys in enumerate(self._keys):
+            try:
+                _open_chunk(self._file_cipher(storage_name, keys.files), prefix, 0, last, first)
+            except SealError:
+                continue
+            return index
+        raise SealError(f"{path.name} does not open with any key")
 
     def file_writer(self, path: Path, storage_name: str) -> SealedFileWriter:
         """A writer that encrypts into ``path`` chunk by chunk."""
@@ -109,7 +165,8 @@ class Sealer:
 
     def file_chunks(self, path: Path, storage_name: str) -> Iterator[bytes]:
         """The plaintext of a sealed file, chunk by chunk (raises SealError if tampered)."""
-        cipher = self._file_cipher(storage_name)
+        index = self.file_key_index(path, storage_name)
+        cipher = self._file_cipher(storage_name, self._keys[index].files)
         block = CHUNK_BYTES + TAG_BYTES
         with path.open("rb") as handle:
             header = handle.read(len(FILE_MAGIC) + PREFIX_BYTES)

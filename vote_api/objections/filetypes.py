@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from vote_api.errors import APIError
+from vote_api.core.errors import APIError
 
 ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)

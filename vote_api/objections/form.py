@@ -18,7 +18,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
-from vote_api.errors import APIError
+from vote_api.core.errors import APIError
 from vote_api.objections.crypto import SealedFileWriter, Sealer
 from vote_api.objections.filetypes import (
     EVIDENCE_TYPES,

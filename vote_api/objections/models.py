@@ -15,6 +15,8 @@ from enum import StrEnum
 from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
+from vote_api.core.timeutil import moment_field
+
 
 class CaseStatus(StrEnum):
     """Where a case stands: received → under review → upheld / not upheld → closed."""
@@ -118,11 +120,11 @@ class ObjectionCase(SQLModel, table=True):
     reasons: str = Field(max_length=300)  # comma-separated Reason codes
     reporter_kind: str = Field(max_length=20)
     status: str = Field(max_length=20, index=True, default=CaseStatus.RECEIVED.value)
-    received_at: datetime = Field(index=True)
-    updated_at: datetime
-    closed_at: datetime | None = Field(default=None, index=True)
-    replied_at: datetime | None = None
-    purged_at: datetime | None = None
+    received_at: datetime = moment_field(index=True)
+    updated_at: datetime = moment_field()
+    closed_at: datetime | None = moment_field(nullable=True, index=True)
+    replied_at: datetime | None = moment_field(nullable=True)
+    purged_at: datetime | None = moment_field(nullable=True)
     reporter_sealed: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     statement_sealed: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     reply_sealed: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
@@ -139,7 +141,7 @@ class ObjectionFile(SQLModel, table=True):
     storage_name: str = Field(max_length=64, unique=True)
     extension: str = Field(max_length=8)
     size: int
-    purged_at: datetime | None = None
+    purged_at: datetime | None = moment_field(nullable=True)
     name_sealed: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
 
 
@@ -150,7 +152,7 @@ class ObjectionEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="objection_case.id", index=True)
-    at: datetime
+    at: datetime = moment_field()
     actor: str = Field(max_length=80)
     from_status: str = Field(max_length=20)
     to_status: str = Field(max_length=20)

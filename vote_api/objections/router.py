@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
-from slowapi import Limiter
 
 from award.models import NoticeKind
-from vote_api.deps import CaptchaDep, ContentDep, DatabaseDep, NowDep
-from vote_api.errors import APIError
-from vote_api.limiter import FOLLOW_UP_LIMIT, OBJECTION_LIMIT
+from vote_api.core.errors import APIError
+from vote_api.core.limits import FOLLOW_UP_LIMIT, OBJECTION_LIMIT, rate_limit
+from vote_api.deps import CaptchaDep, ContentDep, DatabaseDep, NowDep, ObjectionsDep
 from vote_api.objections import service
 from vote_api.objections.filetypes import EVIDENCE_TYPES, LETTER_TYPES
 from vote_api.objections.form import FormReader, mebibytes
@@ -24,26 +22,11 @@ from vote_api.objections.rules import (
     objection_notice,
     require_open,
 )
+from vote_api.objections.schemas import CaseFiled, FollowUpOut, FollowUpRequest, NoticeOut
 from vote_api.objections.service import Objections
 
 NO_STORE = {"Cache-Control": "no-store"}
 KEY_HEADER = "X-Objection-Key"
-
-
-def get_objections(request: Request) -> Objections:
-    """The app's objection service parts."""
-    return request.app.state.objections
-
-
-ObjectionsDep = Annotated[Objections, Depends(get_objections)]
-
-
-class FollowUpRequest(BaseModel):
-    """The follow-up key, sent in the body (never in the URL, which ends up in logs)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    key: str = Field(min_length=1, max_length=64)
 
 
 _FORM_SCHEMA: dict[str, Any] = {
@@ -98,168 +81,176 @@ _FORM_SCHEMA: dict[str, Any] = {
 }
 
 
-def build_router(limiter: Limiter) -> APIRouter:
-    """The public objection routes, limited per client address."""
-    router = APIRouter(tags=["objections"])
+router = APIRouter(tags=["objections"])
 
-    @router.get("/notices/{notice_id}")
-    async def notice_info(
-        notice_id: str, content: ContentDep, objections: ObjectionsDep, now: NowDep
-    ) -> dict[str, Any]:
-        """A notice: its title, window and the entrants on its list; with objections, the form's rules."""
-        notice = content.notice(notice_id)
-        if notice is None:
-            raise APIError(404, "notice_not_found", f"没有编号为 {notice_id[:90]} 的通知")
-        meta = notice.meta
-        window = notice.window
-        info: dict[str, Any] = {
-            "id": notice.id,
-            "title": meta.title,
-            "kind": meta.kind.value,
-            "year": meta.year,
-            "stage": meta.stage.value if meta.stage else None,
-            "demo": meta.demo,
-            "window": None,
-            "entrants": [
-                {
-                    "id": e.id,
-                    "name": e.name,
-                    "project": e.project,
-                    "display_name": e.display_name,
-                    "category": e.category.value,
-                    "category_label": e.category.label,
-                }
-                for e in notice_entrants(content, notice)
-            ],
-            "objections": None,
-        }
-        if window is not None:
-            info["window"] = {
-                "start": window.start.isoformat(),
-                "end": window.end.isoformat(),
-                "text": window.describe(),
-                "state": window.state(now).value,
-            }
-        if meta.objections and meta.kind is NoticeKind.PUBLICITY and window is not None:
-            limits = objections.limits
-            info["objections"] = {
-                "open": window.state(now).value == "open",
-                "reasons": [
-                    {"code": r.value, "label": label} for r, label in REASON_LABELS.items()
-                ],
-                "evidence_extensions": list(EVIDENCE_TYPES),
-                "letter_extensions": list(LETTER_TYPES),
-                "max_files": limits.max_files,
-                "max_file_bytes": limits.max_file_bytes,
-                "max_file_text": mebibytes(limits.max_file_bytes),
-                "text_max_chars": limits.text_max_chars,
-                "text_min_chars": MIN_STATEMENT_CHARS,
-            }
-        return info
 
-    @router.post("/notices/{notice_id}/objections", status_code=201, openapi_extra=_FORM_SCHEMA)
-    @limiter.limit(OBJECTION_LIMIT)
-    async def file_objection(
-        request: Request,
-        notice_id: str,
-        content: ContentDep,
-        db: DatabaseDep,
-        captcha: CaptchaDep,
-        objections: ObjectionsDep,
-        now: NowDep,
-    ) -> JSONResponse:
-        """File a real-name objection (multipart/form-data, with evidence files) during the window.
-
-        Returns the case number and the follow-up key, shown this once only.
-        """
-        notice = objection_notice(content, notice_id)
-        require_open(notice, now)
-        reader = FormReader(objections.limits, objections.store, objections.sealer)
-        form = await reader.read(request)
-        try:
-            submission = check_submission(content, notice, form, objections.limits.text_max_chars)
-            assert notice.meta.year is not None
-            year = notice.meta.year
-            case, key = await db.run(
-                lambda session: service.file_case(
-                    session,
-                    objections=objections,
-                    captcha=captcha,
-                    notice_id=notice.id,
-                    year=year,
-                    submission=submission,
-                    files=form.files,
-                    now=now,
-                )
-            )
-        except BaseException:
-            reader.discard()
-            raise
-        try:
-            service.promote_files(objections, form.files)
-        except OSError:
-            assert case.id is not None
-            case_id = case.id
-            await db.run(lambda session: service.withdraw_case(session, case_id))
-            raise APIError(
-                503, "storage_failed", "附件保存失败，异议未能提交，请稍后重试"
-            ) from None
-        status = service.CaseStatus(case.status)
-        return JSONResponse(
+@router.get("/notices/{notice_id}", response_model=NoticeOut)
+async def notice_info(
+    notice_id: str, content: ContentDep, objections: ObjectionsDep, now: NowDep
+) -> dict[str, Any]:
+    """A notice: its title, window and the entrants on its list; with objections, the form's rules."""
+    notice = content.notice(notice_id)
+    if notice is None:
+        raise APIError(404, "notice_not_found", f"没有编号为 {notice_id[:90]} 的通知")
+    meta = notice.meta
+    window = notice.window
+    info: dict[str, Any] = {
+        "id": notice.id,
+        "title": meta.title,
+        "kind": meta.kind.value,
+        "year": meta.year,
+        "stage": meta.stage.value if meta.stage else None,
+        "demo": meta.demo,
+        "window": None,
+        "entrants": [
             {
-                "case_number": case.case_number,
-                "key": key,
-                "status": status.value,
-                "status_label": status.label,
-                "received_at": now.isoformat(),
-                "message": (
-                    "异议已收到。请妥善保存案件编号和查询密钥：查询密钥只显示这一次，"
-                    "秘书处无法找回；凭二者可在“异议查询”页面查看办理状态和答复。"
-                ),
-            },
-            status_code=201,
-            headers=NO_STORE,
+                "id": e.id,
+                "name": e.name,
+                "project": e.project,
+                "display_name": e.display_name,
+                "category": e.category.value,
+                "category_label": e.category.label,
+            }
+            for e in notice_entrants(content, notice)
+        ],
+        "objections": None,
+    }
+    if window is not None:
+        info["window"] = {
+            "start": window.start.isoformat(),
+            "end": window.end.isoformat(),
+            "text": window.describe(),
+            "state": window.state(now).value,
+        }
+    if meta.objections and meta.kind is NoticeKind.PUBLICITY and window is not None:
+        limits = objections.limits
+        info["objections"] = {
+            "open": window.state(now).value == "open",
+            "reasons": [{"code": r.value, "label": label} for r, label in REASON_LABELS.items()],
+            "evidence_extensions": list(EVIDENCE_TYPES),
+            "letter_extensions": list(LETTER_TYPES),
+            "max_files": limits.max_files,
+            "max_file_bytes": limits.max_file_bytes,
+            "max_file_text": mebibytes(limits.max_file_bytes),
+            "text_max_chars": limits.text_max_chars,
+            "text_min_chars": MIN_STATEMENT_CHARS,
+        }
+    return info
+
+
+@router.post(
+    "/notices/{notice_id}/objections",
+    status_code=201,
+    response_model=CaseFiled,
+    openapi_extra=_FORM_SCHEMA,
+    dependencies=[rate_limit(OBJECTION_LIMIT)],
+)
+async def file_objection(
+    request: Request,
+    notice_id: str,
+    content: ContentDep,
+    db: DatabaseDep,
+    captcha: CaptchaDep,
+    objections: ObjectionsDep,
+    now: NowDep,
+) -> JSONResponse:
+    """File a real-name objection (multipart/form-data, with evidence files) during the window.
+
+    Returns the case number and the follow-up key, shown this once only.
+    """
+    notice = objection_notice(content, notice_id)
+    require_open(notice, now)
+    reader = FormReader(objections.limits, objections.store, objections.sealer)
+    form = await reader.read(request)
+    try:
+        submission = check_submission(content, notice, form, objections.limits.text_max_chars)
+        assert notice.meta.year is not None
+        year = notice.meta.year
+        case, key = await db.run(
+            lambda session: service.file_case(
+                session,
+                objections=objections,
+                captcha=captcha,
+                notice_id=notice.id,
+                year=year,
+                submission=submission,
+                files=form.files,
+                now=now,
+            )
         )
+    except BaseException:
+        reader.discard()
+        raise
+    try:
+        service.promote_files(objections, form.files)
+    except OSError:
+        assert case.id is not None
+        case_id = case.id
+        await db.run(lambda session: service.withdraw_case(session, case_id))
+        raise APIError(503, "storage_failed", "附件保存失败，异议未能提交，请稍后重试") from None
+    status = service.CaseStatus(case.status)
+    return JSONResponse(
+        {
+            "case_number": case.case_number,
+            "key": key,
+            "status": status.value,
+            "status_label": status.label,
+            "received_at": now.isoformat(),
+            "message": (
+                "异议已收到。请妥善保存案件编号和查询密钥：查询密钥只显示这一次，"
+                "秘书处无法找回；凭二者可在“异议查询”页面查看办理状态和答复。"
+            ),
+        },
+        status_code=201,
+        headers=NO_STORE,
+    )
 
-    async def _follow(
-        request: Request,
-        case_number: str,
-        key: str | None,
-        db: Any,
-        objections: Objections,
-        content: Any,
-    ) -> JSONResponse:
-        if not key or not key.strip():
-            raise APIError(422, "key_missing", "查询密钥：必须填写")
-        result = await db.run(
-            lambda session: service.follow_up(session, objections, content, case_number, key)
-        )
-        return JSONResponse(result, headers=NO_STORE)
 
-    @router.get("/objections/{case_number}")
-    @limiter.limit(FOLLOW_UP_LIMIT)
-    async def follow_case(
-        request: Request,
-        case_number: str,
-        db: DatabaseDep,
-        content: ContentDep,
-        objections: ObjectionsDep,
-        x_objection_key: Annotated[str | None, Header(max_length=64)] = None,
-    ) -> JSONResponse:
-        """A case's status and reply, with its key in the X-Objection-Key header."""
-        return await _follow(request, case_number, x_objection_key, db, objections, content)
+async def _follow(
+    request: Request,
+    case_number: str,
+    key: str | None,
+    db: Any,
+    objections: Objections,
+    content: Any,
+) -> JSONResponse:
+    if not key or not key.strip():
+        raise APIError(422, "key_missing", "查询密钥：必须填写")
+    result = await db.run(
+        lambda session: service.follow_up(session, objections, content, case_number, key)
+    )
+    return JSONResponse(result, headers=NO_STORE)
 
-    @router.post("/objections/{case_number}")
-    @limiter.limit(FOLLOW_UP_LIMIT)
-    async def follow_case_post(
-        request: Request,
-        case_number: str,
-        body: FollowUpRequest,
-        db: DatabaseDep,
-        content: ContentDep,
-        objections: ObjectionsDep,
-    ) -> JSONResponse:
-        """A case's status and reply, with its key in the JSON body."""
-        return await _follow(request, case_number, body.key, db, objections, content)
 
-    return router
+@router.get(
+    "/objections/{case_number}",
+    response_model=FollowUpOut,
+    dependencies=[rate_limit(FOLLOW_UP_LIMIT)],
+)
+async def follow_case(
+    request: Request,
+    case_number: str,
+    db: DatabaseDep,
+    content: ContentDep,
+    objections: ObjectionsDep,
+    x_objection_key: Annotated[str | None, Header(max_length=64)] = None,
+) -> JSONResponse:
+    """A case's status and reply, with its key in the X-Objection-Key header."""
+    return await _follow(request, case_number, x_objection_key, db, objections, content)
+
+
+@router.post(
+    "/objections/{case_number}",
+    response_model=FollowUpOut,
+    dependencies=[rate_limit(FOLLOW_UP_LIMIT)],
+)
+async def follow_case_post(
+    request: Request,
+    case_number: str,
+    body: FollowUpRequest,
+    db: DatabaseDep,
+    content: ContentDep,
+    objections: ObjectionsDep,
+) -> JSONResponse:
+    """A case's status and reply, with its key in the JSON body."""
+    return await _follow(request, case_number, body.key, db, objections, content)

@@ -15,7 +15,7 @@ from award.identifiers import id_card_problem
 from award.lists import stage_entries
 from award.models import Entrant, Notice
 from award.windows import WindowState
-from vote_api.errors import APIError
+from vote_api.core.errors import APIError
 from vote_api.objections.form import FIELD_LABELS, SHORT_FIELD_CHARS, ReceivedForm
 from vote_api.objections.models import FileRole, Reason, ReporterKind
 

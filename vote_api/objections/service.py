@@ -16,9 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from award.content import Content
-from vote_api import audit
-from vote_api.captcha import IMAGE_ALPHABET, CaptchaService
-from vote_api.errors import APIError
+from vote_api.core import audit
+from vote_api.core.captcha import IMAGE_ALPHABET, CaptchaService
+from vote_api.core.errors import APIError
+from vote_api.core.settings import Settings
+from vote_api.core.timeutil import from_db, to_db
 from vote_api.objections.crypto import Sealer, SealError
 from vote_api.objections.form import FormLimits, ReceivedFile
 from vote_api.objections.models import (
@@ -33,8 +35,6 @@ from vote_api.objections.models import (
 )
 from vote_api.objections.rules import Submission
 from vote_api.objections.storage import UploadStore
-from vote_api.settings import Settings
-from vote_api.timeutil import from_db, to_db
 
 #: Case numbers and keys use the captcha's alphabet: no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B.
 ALPHABET = IMAGE_ALPHABET
@@ -55,11 +55,12 @@ class Objections:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Objections:
-        """Build from the settings (creates the upload folder)."""
+        """Build from the settings (creates the upload folder, never inside a served one)."""
+        refuse_served_upload_dir(settings)
         store = UploadStore(settings.objection_upload_path)
         store.ensure()
         return cls(
-            sealer=Sealer(settings.encryption_key.get_secret_value()),
+            sealer=Sealer(settings.encryption_keys),
             store=store,
             limits=FormLimits(
                 max_files=settings.objection_max_files,
@@ -68,6 +69,17 @@ class Objections:
             ),
             retention_days=settings.objection_retention_days,
         )
+
+
+def refuse_served_upload_dir(settings: Settings) -> None:
+    """Refuse an evidence folder inside the published site or content: it must never be served."""
+    upload = settings.objection_upload_path.resolve()
+    for served in (settings.site_dir, settings.content_dir):
+        if served is not None and upload.is_relative_to(served.resolve()):
+            raise ValueError(
+                f"SZMQA_OBJECTION_UPLOAD_DIR ({upload}) must not be inside {served.resolve()}, "
+                "which is published: evidence files must never be served"
+            )
 
 
 # -- case numbers and keys ----------------------------------------------------------------------

@@ -1,1 +1,1 @@
-"""The social-evaluation vote: ballots, voter identity, casting, receipts, tallies, admin."""
+"""The social-evaluation vote: ballots, voter identity, casting, receipts, tallies, review."""

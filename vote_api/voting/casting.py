@@ -15,9 +15,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from award.models import VotePeriod
-from vote_api import rawsql
-from vote_api.captcha import CaptchaService
-from vote_api.errors import APIError
+from vote_api.core import rawsql
+from vote_api.core.captcha import CaptchaService
+from vote_api.core.errors import APIError
 from vote_api.voting.catalog import BallotEntry
 from vote_api.voting.models import join_choices
 from vote_api.voting.receipts import new_receipt, receipt_digest

@@ -5,16 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated
-
-from fastapi import Depends, FastAPI, Request
 
 from award.content import Content
 from award.lists import ballot_candidates
 from award.models import Ballot, VotePeriod
 from award.moments import SHANGHAI, is_midnight
 from award.windows import WindowState
-from vote_api.errors import APIError
+from vote_api.core.errors import APIError
 from vote_api.voting.models import WINDOW_PERIOD
 
 STATE_LABELS = {
@@ -115,19 +112,3 @@ class BallotCatalog:
                 404, "ballot_not_found", f"没有编号为 {ballot_id} 的投票，请从投票页面进入"
             )
         return entry
-
-
-def catalog_for(app: FastAPI) -> BallotCatalog:
-    """The app's ballot catalog, built from its content on first use."""
-    catalog = getattr(app.state, "ballot_catalog", None)
-    if catalog is None:
-        catalog = app.state.ballot_catalog = BallotCatalog(app.state.content)
-    return catalog
-
-
-async def get_catalog(request: Request) -> BallotCatalog:
-    """The ballot catalog of the request's app."""
-    return catalog_for(request.app)
-
-
-CatalogDep = Annotated[BallotCatalog, Depends(get_catalog)]

@@ -14,11 +14,11 @@ import hmac
 import ipaddress
 import secrets
 from dataclasses import dataclass
-from typing import Annotated, Protocol
+from typing import Protocol
 
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import Request, Response
 
-from vote_api.settings import IPNetwork
+from vote_api.core.settings import IPNetwork
 
 COOKIE_NAME = "szmqa_voter"
 COOKIE_PATH = "/api"
@@ -114,32 +114,3 @@ class CookieVoterIdentity:
             samesite="lax",
             secure=self._is_https(request),
         )
-
-
-def identity_for(app: FastAPI) -> VoterIdentity:
-    """The app's voter identity strategy: the signed cookie, unless ``app.state`` names another."""
-    identity = getattr(app.state, "voter_identity", None)
-    if identity is None:
-        settings = app.state.settings
-        identity = app.state.voter_identity = CookieVoterIdentity(
-            settings.secret_key.get_secret_value().encode(),
-            settings.voter_cookie_days,
-            settings.trusted_proxies,
-        )
-    return identity
-
-
-async def get_identity(request: Request) -> VoterIdentity:
-    """The voter identity strategy of the request's app."""
-    return identity_for(request.app)
-
-
-async def get_voter(
-    request: Request, identity: Annotated[VoterIdentity, Depends(get_identity)]
-) -> Voter:
-    """The voter making the request."""
-    return identity.identify(request)
-
-
-IdentityDep = Annotated[VoterIdentity, Depends(get_identity)]
-VoterDep = Annotated[Voter, Depends(get_voter)]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from vote_api.core.timeutil import moment_field
 
 #: The period key of a ballot whose voters vote once for the whole window.
 WINDOW_PERIOD = "window"
@@ -30,11 +32,9 @@ class Vote(SQLModel, table=True):
     #: The chosen candidate ids, sorted and joined with commas.
     choices: str = Field(max_length=900)
     receipt_digest: str = Field(max_length=64, unique=True)
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    created_at: datetime = moment_field()
     address_key: str = Field(max_length=64)
-    invalidated_at: datetime | None = Field(
-        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
-    )
+    invalidated_at: datetime | None = moment_field(nullable=True)
     invalidated_reason: str | None = Field(default=None, max_length=500)
 
 

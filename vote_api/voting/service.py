@@ -1,24 +1,19 @@
-"""Everything the vote endpoints use, gathered once per app.
-
-FastAPI runs a plain ``def`` dependency on its thread pool (the shared ``deps`` aliases are
-such), costing a thread hop each; the vote path looks this bundle up once instead.
-"""
+"""Everything the vote endpoints use, gathered once when the app is built."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
 from slowapi import Limiter
 
-from vote_api.captcha import CaptchaService
-from vote_api.db import Database
-from vote_api.limiter import hit_daily_cap
-from vote_api.voting.catalog import BallotCatalog, catalog_for
-from vote_api.voting.identity import VoterIdentity, identity_for, keyed_hash
+from vote_api.core.captcha import CaptchaService
+from vote_api.core.db import Database
+from vote_api.core.limits import hit_daily_cap
+from vote_api.core.state import CoreState
+from vote_api.voting.catalog import BallotCatalog
+from vote_api.voting.identity import CookieVoterIdentity, VoterIdentity, keyed_hash
 from vote_api.voting.writer import VoteWriter
 
 
@@ -48,27 +43,17 @@ class Voting:
         return lambda: hit_daily_cap(self.limiter, cap, "szmqa", "vote-day", ballot_id, address)
 
 
-def voting_for(app: FastAPI) -> Voting:
-    """The app's vote service bundle, built on first use."""
-    voting = getattr(app.state, "voting", None)
-    if voting is None:
-        state = app.state
-        voting = state.voting = Voting(
-            db=state.db,
-            writer=VoteWriter(state.db),
-            captcha=state.captcha,
-            catalog=catalog_for(app),
-            identity=identity_for(app),
-            limiter=state.limiter,
-            clock=state.clock,
-            secret=state.settings.secret_key.get_secret_value().encode(),
-        )
-    return voting
-
-
-async def get_voting(request: Request) -> Voting:
-    """The vote service bundle of the request's app."""
-    return voting_for(request.app)
-
-
-VotingDep = Annotated[Voting, Depends(get_voting)]
+def build_voting(core: CoreState) -> Voting:
+    """The vote service parts of an app: its writer, ballots and the signed-cookie identity."""
+    settings = core.settings
+    secret = settings.secret
+    return Voting(
+        db=core.db,
+        writer=VoteWriter(core.db),
+        captcha=core.captcha,
+        catalog=BallotCatalog(core.content),
+        identity=CookieVoterIdentity(secret, settings.voter_cookie_days, settings.trusted_proxies),
+        limiter=core.limiter,
+        clock=core.clock,
+        secret=secret,
+    )

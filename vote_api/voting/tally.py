@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session
 
-from vote_api.timeutil import from_db
+from vote_api.core.timeutil import from_db
 from vote_api.voting.catalog import BallotEntry
 from vote_api.voting.models import Vote, split_choices
 

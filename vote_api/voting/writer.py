@@ -23,7 +23,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session
 
-from vote_api.db import Database
+from vote_api.core.db import Database
 
 T = TypeVar("T")
 Work = Callable[[Session], T]

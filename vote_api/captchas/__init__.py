@@ -1,0 +1,1 @@
+"""Issuing the single-use captchas that guard votes and objection filings."""

@@ -1,0 +1,57 @@
+"""Issuing captchas for a vote on a ballot or an objection to a notice."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from award.content import Content
+from vote_api.captchas.schemas import CaptchaOut, CaptchaRequest
+from vote_api.core.errors import APIError
+from vote_api.core.limits import CAPTCHA_LIMIT, rate_limit
+from vote_api.core.rendering import drawing
+from vote_api.deps import CaptchaDep, ContentDep, DatabaseDep, IdentityDep, NowDep, VoterDep
+
+
+def captcha_scope(content: Content, purpose: str, target: str) -> str:
+    """The scope a challenge is bound to; refuses an unknown ballot or notice."""
+    if purpose == "vote":
+        if not any(ballot.id == target for _, ballot in content.ballots()):
+            raise APIError(404, "ballot_not_found", f"没有编号为 {target} 的投票")
+        return f"vote:{target}"
+    notice = content.notice(target)
+    if notice is None or not notice.meta.objections:
+        raise APIError(404, "notice_not_found", f"没有编号为 {target} 的可提出异议的公示")
+    return f"objection:{target}"
+
+
+router = APIRouter(tags=["captcha"])
+
+
+@router.post("/captchas", response_model=CaptchaOut, dependencies=[rate_limit(CAPTCHA_LIMIT)])
+async def issue_captcha(
+    request: Request,
+    response: Response,
+    body: CaptchaRequest,
+    content: ContentDep,
+    db: DatabaseDep,
+    captcha: CaptchaDep,
+    now: NowDep,
+    identity: IdentityDep,
+    voter: VoterDep,
+) -> CaptchaOut:
+    """Issue a single-use challenge bound to the ballot or notice, valid a few minutes."""
+    scope = captcha_scope(content, body.purpose, body.target)
+    challenge_id, answer = await db.run(
+        lambda session: captcha.store(session, scope, body.kind, now)
+    )
+    # Drawing is CPU work: in the drawing process, off the database thread and the GIL.
+    media_type, data = await drawing.draw(body.kind.value, answer)
+    if body.purpose == "vote":
+        identity.remember(request, response, voter)  # a new visitor gets a voter token
+    return CaptchaOut(
+        captcha_id=challenge_id,
+        kind=body.kind,
+        media_type=media_type,
+        data=data,
+        expires_in=int(captcha.ttl.total_seconds()),
+    )

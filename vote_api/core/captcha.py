@@ -1,0 +1,118 @@
+"""Image and audio captchas: single-use, short-lived, bound to a scope, answers kept as hashes.
+
+Challenges live in the database, so every worker sees the same ones. Checking a challenge
+deletes it in the caller's transaction, right or wrong; the caller commits that deletion
+even when it refuses the request, so an answer can never be tried twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import bindparam, delete, insert
+from sqlmodel import Field, Session, SQLModel
+
+from vote_api.core.errors import APIError
+from vote_api.core.rawsql import RawSQL, execute, read_moment
+from vote_api.core.timeutil import from_db, moment_field, to_db
+
+#: No look-alikes: without 0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B.
+IMAGE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
+#: The audio voice is the package's English one: digits only, which every listener knows.
+AUDIO_ALPHABET = "0123456789"
+ANSWER_LENGTH = 5
+
+AnswerSource = Callable[["CaptchaKind"], str]
+
+
+class CaptchaKind(StrEnum):
+    """An image to read, or audio to listen to (for people who cannot see the image)."""
+
+    IMAGE = "image"
+    AUDIO = "audio"
+
+
+class CaptchaChallenge(SQLModel, table=True):
+    """An issued challenge: its scope, the keyed hash of its answer, and when it expires."""
+
+    __tablename__ = "captcha_challenge"
+
+    id: str = Field(primary_key=True, max_length=32)
+    scope: str = Field(max_length=120)
+    answer_hash: str = Field(max_length=64)
+    # Time-zone aware, so PostgreSQL returns the moment right whatever its TimeZone setting.
+    expires_at: datetime = moment_field(index=True)
+
+
+_TABLE = CaptchaChallenge.__table__  # type: ignore[attr-defined]
+# Prebuilt Core statements: compiled once, no ORM bookkeeping on the hot path.
+_PURGE_EXPIRED = delete(_TABLE).where(_TABLE.c.expires_at < bindparam("now"))
+_STORE = insert(_TABLE)
+# Checked once per vote: plain SQL on the DB-API cursor (SQLite and PostgreSQL alike).
+_CONSUME = RawSQL(
+    "DELETE FROM captcha_challenge WHERE id = :challenge_id"
+    " RETURNING scope, answer_hash, expires_at"
+)
+
+
+def normalise_answer(answer: str) -> str:
+    """Answers are case-insensitive and ignore spaces."""
+    return "".join(answer.split()).upper()
+
+
+def random_answer(kind: CaptchaKind) -> str:
+    """A fresh random answer from the kind's alphabet."""
+    alphabet = IMAGE_ALPHABET if kind is CaptchaKind.IMAGE else AUDIO_ALPHABET
+    return "".join(secrets.choice(alphabet) for _ in range(ANSWER_LENGTH))
+
+
+class CaptchaService:
+    """Issues and checks challenges; the answer source is injectable for tests only."""
+
+    def __init__(self, secret: bytes, ttl_seconds: int, answer_source: AnswerSource | None = None):
+        self._secret = secret
+        self.ttl = timedelta(seconds=ttl_seconds)
+        self._answer = answer_source or random_answer
+
+    def _hash(self, challenge_id: str, answer: str) -> str:
+        message = f"{challenge_id}:{normalise_answer(answer)}".encode()
+        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+
+    def store(
+        self, session: Session, scope: str, kind: CaptchaKind, now: datetime
+    ) -> tuple[str, str]:
+        """Store a new challenge (commits); return its id and the answer to render."""
+        session.connection().execute(_PURGE_EXPIRED, {"now": to_db(now)})
+        challenge_id = secrets.token_urlsafe(18)
+        answer = self._answer(kind)
+        session.connection().execute(
+            _STORE,
+            {
+                "id": challenge_id,
+                "scope": scope,
+                "answer_hash": self._hash(challenge_id, answer),
+                "expires_at": to_db(now + self.ttl),
+            },
+        )
+        session.commit()
+        return challenge_id, answer
+
+    def check(
+        self, session: Session, challenge_id: str, answer: str, scope: str, now: datetime
+    ) -> None:
+        """Consume the challenge (in the caller's transaction) and refuse a wrong answer."""
+        row = execute(session, _CONSUME, {"challenge_id": challenge_id}).fetchone()
+        if row is None:
+            raise APIError(400, "captcha_invalid", "验证码已失效或已使用，请刷新验证码后重试")
+        stored_scope, stored_hash, expires_at = row
+        if from_db(read_moment(expires_at)) <= now:
+            raise APIError(400, "captcha_expired", "验证码已过期，请刷新验证码后重试")
+        if stored_scope != scope:
+            raise APIError(400, "captcha_invalid", "验证码与当前操作不符，请刷新验证码后重试")
+        if not hmac.compare_digest(stored_hash, self._hash(challenge_id, answer)):
+            raise APIError(400, "captcha_wrong", "验证码不正确，请刷新验证码后重新输入")

@@ -1,0 +1,59 @@
+"""The client's address: the direct peer, or X-Forwarded-For only behind a trusted proxy."""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+
+from starlette.requests import Request
+
+from vote_api.core.settings import IPNetwork
+from vote_api.core.state import core_state
+
+#: Where a request's client address is kept once worked out (rate limits ask several times).
+_SCOPE_KEY = "szmqa.client_address"
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address | None, proxies: list[IPNetwork]
+) -> bool:
+    return address is not None and any(address in network for network in proxies)
+
+
+def client_address(request: Request, trusted_proxies: list[IPNetwork]) -> str:
+    """The address to rate-limit and record: forwarded hops are believed only from trusted proxies.
+
+    Walking X-Forwarded-For from the right, each hop added by a trusted proxy is skipped; the
+    first untrusted address is the client. A forged header from an untrusted peer is ignored.
+    """
+    peer_text = request.client.host if request.client else "0.0.0.0"
+    peer = _parse(peer_text)
+    if not _trusted(peer, trusted_proxies):
+        return peer_text
+    forwarded = request.headers.get("x-forwarded-for", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        address = _parse(hop)
+        if address is None:
+            break
+        if not _trusted(address, trusted_proxies):
+            return str(address)
+    return peer_text
+
+
+def request_address(request: Request) -> str:
+    """The client address of a request, using the app's trusted-proxy setting (worked out once)."""
+    address = request.scope.get(_SCOPE_KEY)
+    if address is None:
+        address = request.scope[_SCOPE_KEY] = client_address(
+            request, core_state(request.app).settings.trusted_proxies
+        )
+    return address

@@ -1,0 +1,64 @@
+"""Keys of the embedded default: generated on first start into the data folder, then reused.
+
+Outside production, a secret or encryption key that is not set in the environment is read
+from ``<data_dir>/keys.json`` (mode 0600), which the first start writes with fresh random
+keys. The keys never come from the source code, so nothing in the repository opens the data
+of a deployment. Production refuses to start without both keys set (see ``Settings``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from vote_api.core.settings import Settings
+
+KEY_FILE = "keys.json"
+log = logging.getLogger("vote_api.keys")
+
+
+def _read_or_create(path: Path) -> dict[str, str]:
+    """The stored keys, writing fresh ones first if the file does not exist yet."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keys = {
+        "secret_key": secrets.token_urlsafe(48),
+        "encryption_key": secrets.token_urlsafe(48),
+    }
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process wrote it first: use theirs
+        return json.loads(path.read_text(encoding="utf-8"))
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        json.dump(keys, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    log.warning(
+        "generated random keys into %s (SZMQA_SECRET_KEY / SZMQA_ENCRYPTION_KEY are not set); "
+        "keep this file with the database: without it, stored personal data cannot be read",
+        path,
+    )
+    return keys
+
+
+def with_keys(settings: Settings) -> Settings:
+    """The settings with both keys set: from the environment, or from the data folder's file."""
+    if settings.secret_key is not None and settings.encryption_key is not None:
+        return settings
+    if settings.environment == "production":  # the settings' own check refuses this earlier
+        raise ValueError("SZMQA_SECRET_KEY and SZMQA_ENCRYPTION_KEY must be set in production")
+    stored = _read_or_create(settings.data_dir / KEY_FILE)
+    return settings.model_copy(
+        update={
+            "secret_key": settings.secret_key or SecretStr(stored["secret_key"]),
+            "encryption_key": settings.encryption_key or SecretStr(stored["encryption_key"]),
+        }
+    )

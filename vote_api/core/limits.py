@@ -1,0 +1,147 @@
+"""Rate limits (slowapi) per client address, configured explicitly from the settings.
+
+Routers are built at module level, before any app and its settings exist, so a route names
+its limit as a dependency, ``dependencies=[rate_limit(VOTE_LIMIT)]``; ``install_limiter``
+registers each such route with the app's own slowapi ``Limiter`` when the app is built, and
+the dependency asks that limiter on every request (slowapi's own check, with its fallback).
+
+If the shared storage (Redis) is down, the limiter falls back to per-process in-memory
+limits and logs it, rather than failing every request: the captcha and the database's
+one-vote-per-voter constraint still hold, and the limits come back with Redis.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import math
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.params import Depends as DependsParam
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from limits import RateLimitItem, parse
+from slowapi import Limiter
+from slowapi.errors import RateLimitExceeded
+
+from vote_api.core import ratelimit_storage  # noqa: F401 (registers memory:// with a cheap sweep)
+from vote_api.core.client import request_address
+from vote_api.core.errors import error_body
+from vote_api.core.settings import Settings
+from vote_api.core.state import core_state
+
+log = logging.getLogger("vote_api.core.limits")
+EMPTY_CONFIG = Path(__file__).with_name("ratelimit.env")
+
+#: Moving-window limits per client address. Mobile carriers put many people behind one
+#: address (CGNAT), so these stop scripts, not crowds; the captcha and the one-vote-per-voter
+#: constraint stop repeat votes.
+CAPTCHA_LIMIT = "30/minute;300/hour"
+VOTE_LIMIT = "20/minute;200/hour"
+RECEIPT_LIMIT = "60/minute"
+OBJECTION_LIMIT = "5/minute;20/hour"
+FOLLOW_UP_LIMIT = "30/minute"
+
+
+def client_key(request: Request) -> str:
+    """The rate-limit key of a request: its client address."""
+    return request_address(request)
+
+
+# slowapi calls inspect.signature(key_func) on every check; a precomputed one makes that free.
+client_key.__signature__ = inspect.signature(client_key)  # type: ignore[attr-defined]
+
+
+def make_limiter(settings: Settings) -> Limiter:
+    """A limiter whose storage, strategy and switch come only from the settings."""
+    limiter = Limiter(
+        key_func=client_key,
+        storage_uri=settings.ratelimit_storage_uri,
+        strategy="moving-window",
+        enabled=settings.ratelimit_enabled,
+        headers_enabled=False,
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
+        config_filename=str(EMPTY_CONFIG),
+        key_prefix="szmqa",
+    )
+    limiter.enabled = settings.ratelimit_enabled
+    return limiter
+
+
+@functools.lru_cache(maxsize=256)
+def _per_day(cap: int) -> RateLimitItem:
+    return parse(f"{cap}/day")
+
+
+def hit_daily_cap(limiter: Limiter, cap: int, *keys: str) -> int | None:
+    """Count one hit against a per-day cap; return seconds to wait if the cap is reached.
+
+    Used for caps that depend on the request (a ballot's daily cap per address).
+    """
+    if not limiter.enabled:
+        return None
+    item = _per_day(cap)
+    try:
+        if limiter.limiter.hit(item, *keys):
+            return None
+        reset_at, _remaining = limiter.limiter.get_window_stats(item, *keys)
+    except Exception:  # the shared storage is down: fail open, as the limiter does
+        log.warning("rate-limit storage unavailable; daily cap not applied")
+        return None
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+class RateLimit:
+    """The dependency of a limited route: the app's limiter checks the route's limits."""
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+
+    async def __call__(self, request: Request) -> None:
+        """Count this request against the route's limits; 429 once one is reached."""
+        limiter = core_state(request.app).limiter
+        # slowapi's per-route check (the one its decorator runs), with its storage fallback.
+        limiter._check_request_limit(request, request.scope["endpoint"], False)
+
+
+def rate_limit(spec: str) -> DependsParam:
+    """A route dependency limiting each client address by ``spec`` (e.g. ``"20/minute"``)."""
+    return Depends(RateLimit(spec))
+
+
+def install_limiter(app: FastAPI, limiter: Limiter, routers: Iterable[APIRouter]) -> None:
+    """Register the limited routes of ``routers`` with the limiter; refusals become a Chinese 429."""
+    routes = [route for router in routers for route in router.routes]
+    for route in routes:
+        if not isinstance(route, APIRoute):
+            continue
+        for dependency in route.dependant.dependencies:
+            if isinstance(dependency.call, RateLimit):
+                limiter.limit(dependency.call.spec)(route.endpoint)
+
+    @app.exception_handler(RateLimitExceeded)
+    async def _too_many(request: Request, error: RateLimitExceeded) -> JSONResponse:
+        retry = seconds_until_reset(limiter, request)
+        return JSONResponse(
+            error_body("rate_limited", f"请求过于频繁，请在 {retry} 秒后重试"),
+            status_code=429,
+            headers={"Retry-After": str(retry)},
+        )
+
+
+def seconds_until_reset(limiter: Limiter, request: Request) -> int:
+    """Seconds until the limit that refused this request lets it through again."""
+    current = getattr(request.state, "view_rate_limit", None)
+    if current is None:
+        return 60
+    item, keys = current
+    try:
+        reset_at, _remaining = limiter.limiter.get_window_stats(item, *keys)
+    except Exception:
+        return max(1, int(item.get_expiry()))
+    return max(1, math.ceil(reset_at - time.time()))

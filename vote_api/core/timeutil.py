@@ -1,0 +1,31 @@
+"""Moments as stored (UTC) and as used everywhere else (aware Asia/Shanghai)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime
+from sqlmodel import Field
+
+from award.moments import SHANGHAI
+
+
+def to_db(moment: datetime) -> datetime:
+    """An aware moment in UTC, the form stored in SQLite and PostgreSQL columns."""
+    return moment.astimezone(UTC)
+
+
+def from_db(value: datetime) -> datetime:
+    """A stored moment as aware Asia/Shanghai (a naive value is UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(SHANGHAI)
+
+
+def moment_field(*, nullable: bool = False, index: bool = False) -> Any:
+    """A model field stored as a time-zone-aware timestamp, whatever the SQLModel version."""
+    column = Column(DateTime(timezone=True), nullable=nullable, index=index)
+    if nullable:
+        return Field(default=None, sa_column=column)
+    return Field(sa_column=column)

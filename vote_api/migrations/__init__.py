@@ -1,0 +1,1 @@
+"""The database schema's history (Alembic): every change to a table is a revision here."""

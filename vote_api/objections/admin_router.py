@@ -1,0 +1,189 @@
+"""The secretariat's case handling: list, read, download, move along the workflow, export.
+
+Every route needs an admin token; every action that reveals personal data or changes a case
+is written to the audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import anyio
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from vote_api.core.errors import APIError
+from vote_api.deps import AdminDep, ContentDep, DatabaseDep, NowDep, ObjectionsDep
+from vote_api.objections import service
+from vote_api.objections.crypto import SealError
+from vote_api.objections.models import CaseStatus
+from vote_api.objections.schemas import CaseDetail, CaseList, CaseSummary, TransitionIn
+from vote_api.objections.service import CaseFilter
+
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+}
+
+
+def _filters(
+    notice: str | None, entrant: str | None, status: CaseStatus | None, limit: int, offset: int
+) -> CaseFilter:
+    return CaseFilter(notice=notice, entrant=entrant, status=status, limit=limit, offset=offset)
+
+
+NoticeQuery = Annotated[str | None, Query(max_length=90, description="通知编号")]
+EntrantQuery = Annotated[str | None, Query(max_length=40, description="申报主体编号")]
+StatusQuery = Annotated[CaseStatus | None, Query(description="状态")]
+LimitQuery = Annotated[int, Query(ge=1, le=1000)]
+OffsetQuery = Annotated[int, Query(ge=0)]
+
+
+def content_disposition(name: str, fallback: str) -> str:
+    """``attachment`` with an ASCII fallback name and the original (RFC 6266 / 5987)."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+router = APIRouter(prefix="/admin/objections", tags=["admin: objections"])
+
+
+@router.get("", response_model=CaseList)
+async def list_cases(
+    admin: AdminDep,
+    db: DatabaseDep,
+    content: ContentDep,
+    notice: NoticeQuery = None,
+    entrant: EntrantQuery = None,
+    status: StatusQuery = None,
+    limit: LimitQuery = 100,
+    offset: OffsetQuery = 0,
+) -> dict[str, Any]:
+    """Cases (without personal data), newest first, filtered by notice, entrant and status."""
+    filters = _filters(notice, entrant, status, limit, offset)
+    cases, counts = await db.run(lambda session: service.find_cases(session, filters))
+    return {
+        "cases": [service.summary(c, content, counts.get(c.id or 0, 0)) for c in cases],
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+@router.get(
+    "/export.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "案件清单（无个人信息）"}},
+)
+async def export_cases(
+    admin: AdminDep,
+    db: DatabaseDep,
+    content: ContentDep,
+    now: NowDep,
+    notice: NoticeQuery = None,
+    entrant: EntrantQuery = None,
+    status: StatusQuery = None,
+    limit: LimitQuery = 1000,
+    offset: OffsetQuery = 0,
+) -> Response:
+    """The matching cases as CSV, without personal data."""
+    filters = _filters(notice, entrant, status, limit, offset)
+    text = await db.run(
+        lambda session: service.export_csv(session, content, filters, admin.name, now)
+    )
+    name = f"objections-{now:%Y%m%d-%H%M}.csv"
+    return Response(
+        text.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": content_disposition(name, name), **DOWNLOAD_HEADERS},
+    )
+
+
+@router.get("/{case_number}", response_model=CaseDetail)
+async def read_case(
+    case_number: str,
+    admin: AdminDep,
+    db: DatabaseDep,
+    content: ContentDep,
+    objections: ObjectionsDep,
+    now: NowDep,
+) -> Response:
+    """A case with the reporter's decrypted details, its files and its history (audited)."""
+    detail = await db.run(
+        lambda session: service.read_case(
+            session, objections, content, case_number, admin.name, now
+        )
+    )
+    return JSONResponse(detail, headers={"Cache-Control": "no-store"})
+
+
+@router.get(
+    "/{case_number}/files/{file_id}",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "附件"}},
+)
+async def download_file(
+    case_number: str,
+    file_id: int,
+    admin: AdminDep,
+    db: DatabaseDep,
+    objections: ObjectionsDep,
+    now: NowDep,
+) -> StreamingResponse:
+    """An attachment, decrypted, as a download (never rendered inline; audited)."""
+    case, row = await db.run(
+        lambda session: service.file_for_download(session, case_number, file_id, admin.name, now)
+    )
+    path = objections.store.final_path(row.storage_name)
+    if not path.is_file():
+        raise APIError(410, "file_missing", "附件文件缺失，请联系系统管理员")
+    chunks = objections.sealer.file_chunks(path, row.storage_name)
+    try:
+        first = await anyio.to_thread.run_sync(lambda: next(chunks, b""))
+    except SealError:
+        raise APIError(410, "file_damaged", "附件文件已损坏，无法解密，请联系系统管理员") from None
+    name = service.download_name(case, row, objections.sealer)
+    fallback = f"{case.case_number}-{row.id}.{row.extension}"
+
+    def body() -> Iterator[bytes]:
+        yield first
+        yield from chunks
+
+    return StreamingResponse(
+        body(),
+        media_type="application/octet-stream",
+        headers={
+            "Content-Disposition": content_disposition(name, fallback),
+            "Content-Length": str(row.size),
+            **DOWNLOAD_HEADERS,
+        },
+    )
+
+
+@router.post("/{case_number}/transitions", response_model=CaseSummary)
+async def move_case(
+    case_number: str,
+    body: TransitionIn,
+    admin: AdminDep,
+    db: DatabaseDep,
+    content: ContentDep,
+    objections: ObjectionsDep,
+    now: NowDep,
+) -> dict[str, Any]:
+    """Move a case: received → under_review → upheld / not_upheld → closed (409 otherwise)."""
+    note = body.note.strip()
+    reply = body.reply.strip() if body.reply else None
+    return await db.run(
+        lambda session: service.move_case(
+            session,
+            objections,
+            content,
+            case_number=case_number,
+            to=body.to,
+            note=note,
+            reply=reply,
+            actor=admin.name,
+            now=now,
+        )
+    )

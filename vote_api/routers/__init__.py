@@ -1,1 +1,0 @@
-"""One router per resource; each is built for an app's own limiter."""

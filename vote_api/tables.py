@@ -1,0 +1,19 @@
+"""Every table of the service, imported in one place so that the metadata knows them all."""
+
+from __future__ import annotations
+
+from vote_api.core.audit import AuditEntry
+from vote_api.core.auth import AdminToken
+from vote_api.core.captcha import CaptchaChallenge
+from vote_api.objections.models import ObjectionCase, ObjectionEvent, ObjectionFile
+from vote_api.voting.models import Vote
+
+TABLES = (
+    AdminToken,
+    AuditEntry,
+    CaptchaChallenge,
+    ObjectionCase,
+    ObjectionEvent,
+    ObjectionFile,
+    Vote,
+)

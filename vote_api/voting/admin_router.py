@@ -1,0 +1,114 @@
+"""The secretariat's vote endpoints under /api/admin: tally, CSV export, invalidation, audit log."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy import select
+from sqlmodel import Session
+
+from vote_api.core.audit import AuditEntry, record
+from vote_api.core.timeutil import from_db
+from vote_api.deps import AdminDep, CatalogDep, DatabaseDep, NowDep, require_admin
+from vote_api.voting import review
+from vote_api.voting.schemas import (
+    AdminCandidateCount,
+    AdminTallyOut,
+    AuditEntryOut,
+    InvalidatedOut,
+    InvalidateIn,
+)
+from vote_api.voting.tally import tally, votes_per_day
+
+router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)])
+
+
+@router.get("/ballots/{ballot_id}/tally", response_model=AdminTallyOut)
+async def live_tally(
+    ballot_id: str, catalog: CatalogDep, db: DatabaseDep, now: NowDep, admin: AdminDep
+) -> AdminTallyOut:
+    """The live count of a ballot, open or not (the viewing is audited)."""
+    entry = catalog.get(ballot_id)
+
+    def work(session: Session) -> AdminTallyOut:
+        counted = tally(session, entry)
+        per_period = votes_per_day(session, entry.id)
+        record(session, at=now, actor=admin.name, action="tally.view", target=entry.id)
+        session.commit()
+        return AdminTallyOut(
+            ballot_id=entry.id,
+            title=entry.title,
+            state=entry.state(now),
+            counted_votes=counted.counted_votes,
+            invalidated_votes=len(counted.invalidated_receipts),
+            candidates=[
+                AdminCandidateCount(id=c.id, name=c.name, count=c.count) for c in counted.candidates
+            ],
+            votes_per_period=dict(sorted(per_period.items())),
+        )
+
+    return await db.run(work)
+
+
+@router.get(
+    "/ballots/{ballot_id}/votes.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "选票明细（无个人信息）"}},
+)
+async def export_votes(
+    ballot_id: str, catalog: CatalogDep, db: DatabaseDep, now: NowDep, admin: AdminDep
+) -> Response:
+    """Every vote of a ballot as CSV, without personal data (the export is audited)."""
+    entry = catalog.get(ballot_id)
+    text = await db.run(
+        lambda session: review.export_csv(session, entry.id, actor=admin.name, now=now)
+    )
+    return Response(
+        ("\ufeff" + text).encode("utf-8"),  # the BOM lets spreadsheet programs read Chinese
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{entry.id}-votes.csv"'},
+    )
+
+
+@router.post("/votes/{vote_id}/invalidate", response_model=InvalidatedOut)
+async def invalidate_vote(
+    vote_id: int, body: InvalidateIn, db: DatabaseDep, now: NowDep, admin: AdminDep
+) -> InvalidatedOut:
+    """Set a vote aside with a recorded reason; it stops counting and the audit log says why."""
+    reason = body.reason.strip()
+    ballot_id, digest = await db.run(
+        lambda session: review.invalidate(session, vote_id, reason, actor=admin.name, now=now)
+    )
+    return InvalidatedOut(
+        vote_id=vote_id, ballot_id=ballot_id, receipt_digest=digest, reason=reason
+    )
+
+
+@router.get("/audit-log", response_model=list[AuditEntryOut])
+async def audit_log(
+    db: DatabaseDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    before: Annotated[int | None, Query(ge=1, description="只列出编号小于此值的记录")] = None,
+) -> list[AuditEntryOut]:
+    """The append-only log of admin actions, newest first."""
+
+    def work(session: Session) -> list[AuditEntryOut]:
+        query = select(AuditEntry).order_by(AuditEntry.id.desc())  # type: ignore[union-attr]
+        if before is not None:
+            query = query.where(AuditEntry.id < before)  # type: ignore[operator]
+        rows = session.execute(query.limit(limit)).scalars().all()
+        return [
+            AuditEntryOut(
+                id=row.id or 0,
+                at=from_db(row.at),
+                actor=row.actor,
+                action=row.action,
+                target=row.target,
+                detail=json.loads(row.detail),
+            )
+            for row in rows
+        ]
+
+    return await db.run(work)

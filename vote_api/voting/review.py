@@ -1,0 +1,102 @@
+"""Admin work on votes: CSV export without personal data, and invalidation with a reason."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from vote_api.core.audit import record
+from vote_api.core.errors import APIError
+from vote_api.core.timeutil import from_db, to_db
+from vote_api.voting.models import Vote
+
+CSV_COLUMNS = [
+    "vote_id",
+    "ballot_id",
+    "period",
+    "candidates",
+    "voted_at",
+    "receipt_digest",
+    "invalidated",
+    "invalidated_at",
+    "invalidated_reason",
+]
+
+
+def _iso(value: datetime | None) -> str:
+    return from_db(value).isoformat(timespec="seconds") if value is not None else ""
+
+
+def export_csv(session: Session, ballot_id: str, *, actor: str, now: datetime) -> str:
+    """The ballot's votes as CSV (ids, period, choices, time, receipt digest, invalidation)."""
+    rows = session.execute(
+        select(
+            Vote.id,
+            Vote.ballot_id,
+            Vote.period_key,
+            Vote.choices,
+            Vote.created_at,
+            Vote.receipt_digest,
+            Vote.invalidated_at,
+            Vote.invalidated_reason,
+        )
+        .where(Vote.ballot_id == ballot_id)
+        .order_by(Vote.id)  # type: ignore[arg-type]
+    ).all()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for vote_id, ballot, period, choices, at, digest, invalidated_at, reason in rows:
+        writer.writerow(
+            [
+                vote_id,
+                ballot,
+                period,
+                choices.replace(",", ";"),
+                _iso(at),
+                digest,
+                "yes" if invalidated_at is not None else "no",
+                _iso(invalidated_at),
+                reason or "",
+            ]
+        )
+    record(session, at=now, actor=actor, action="votes.export", target=ballot_id, rows=len(rows))
+    session.commit()
+    return out.getvalue()
+
+
+def invalidate(
+    session: Session, vote_id: int, reason: str, *, actor: str, now: datetime
+) -> tuple[str, str]:
+    """Set a vote aside with a reason, and audit it in the same transaction; return its ballot and receipt digest."""
+    row = session.execute(
+        select(Vote.ballot_id, Vote.receipt_digest, Vote.invalidated_at).where(Vote.id == vote_id)
+    ).first()
+    if row is None:
+        raise APIError(404, "vote_not_found", f"没有编号为 {vote_id} 的选票")
+    ballot_id, digest, invalidated_at = row
+    if invalidated_at is not None:
+        raise APIError(
+            409, "vote_already_invalidated", f"编号为 {vote_id} 的选票已被作废，无需重复操作"
+        )
+    session.execute(
+        update(Vote)
+        .where(Vote.id == vote_id)  # type: ignore[arg-type]
+        .values(invalidated_at=to_db(now), invalidated_reason=reason)
+    )
+    record(
+        session,
+        at=now,
+        actor=actor,
+        action="vote.invalidate",
+        target=f"vote:{vote_id}",
+        ballot=ballot_id,
+        receipt_digest=digest,
+        reason=reason,
+    )
+    session.commit()
+    return ballot_id, digest
