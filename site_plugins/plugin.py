@@ -20,6 +20,7 @@ from site_plugins import outputs, render
 from site_plugins.banner import banner_items
 from site_plugins.config import AwardPluginConfig
 from site_plugins.contact import CONTACT_SLOT, Contact, contact_box, read_contact
+from site_plugins.home import HOME_SLOT, home_news
 
 #: The page listing the editorial corrections and the site's own procedures.
 CORRECTIONS_PAGE = "guide/corrections.md"
@@ -107,6 +108,8 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
         """Put the stage lists and the contact box into the rendered page (after search indexing)."""
         if CONTACT_SLOT in output:
             output = output.replace(CONTACT_SLOT, contact_box(self.contact))
+        if HOME_SLOT in output:
+            output = output.replace(HOME_SLOT, home_news(self.content, self.now))
         if render.OPEN_PUBLICITIES_SLOT in output:
             listing = render.open_publicities(self.content.notices, self.now)
             output = output.replace(render.OPEN_PUBLICITIES_SLOT, listing)

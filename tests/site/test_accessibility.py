@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 from tests.site.accessibility import VIEWPORTS, blocking
 from tests.vote.support import CULTURE, IMAGE_ANSWER, NOW, known_answer
 from vote_api.main import create_app
-from vote_api.settings import Settings
+from vote_api.core.settings import Settings
 
 pytestmark = pytest.mark.browser
 

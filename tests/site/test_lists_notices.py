@@ -160,3 +160,24 @@ def test_banner_links_stay_on_the_site(tiny_site):
         banner = re.findall(r'<p class="award-banner__item"[^>]*>\s*<a href="([^"]+)"', html)
         assert banner, path
         assert not any(href.startswith("//") or "://" in href for href in banner), banner
+
+
+def test_home_page_lists_latest_notices_open_windows_and_closed_votes(tiny_site):
+    site = tiny_site(valid_year(), {"2026-11-16-publicity.md": FORMAL})
+    (site.docs / "index.md").write_text(
+        '# 首页\n\n<div class="award-home-slot"></div>\n', encoding="utf-8"
+    )
+    site.build()
+    html = site.html("index.html")
+    news = html[html.index('<section class="award-home"') :]
+    news = news[: news.index("</section>")]
+    assert "最新公告" in news
+    assert '<time datetime="2026-11-20">2026年11月20日</time>' in news
+    assert '<a href="notices/2026-11-16-publicity/">2026年度拟奖名单公示</a>' in news
+    windows = re.findall(r'<li class="award-home__window"[^>]*>(.*?)</li>', news)
+    assert any("公示" in item and "2026-11-16-publicity" in item for item in windows)
+    assert any("投票" in item and "vote/#ballot-" in item for item in windows)
+    site.build(now="2026-12-20T10:00:00+08:00")  # every window has closed
+    later = site.html("index.html")
+    assert "投票结果" in later and 'data-ballot="' in later
+    assert '<li class="award-home__window"' not in later
