@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from award.calendar import now as shanghai_now
 from award.content import load_content
@@ -22,6 +21,7 @@ from vote_api.core.keys import with_keys
 from vote_api.core.limits import install_limiter, make_limiter
 from vote_api.core.rendering import drawing
 from vote_api.core.settings import Settings
+from vote_api.core.site_files import mount_site
 from vote_api.core.state import STATE_ATTRIBUTE, Clock, CoreState
 from vote_api.objections import admin_router as objections_admin
 from vote_api.objections import router as objections
@@ -112,7 +112,7 @@ def create_app(
         app.include_router(router, prefix=API_PREFIX)
     install_limiter(app, state.limiter, routers)
     if settings.site_dir is not None:
-        app.mount("/", StaticFiles(directory=settings.site_dir, html=True), name="site")
+        mount_site(app, settings.site_dir)
     return app
 
 
