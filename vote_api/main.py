@@ -30,6 +30,7 @@ from vote_api.schema import prepare_schema
 from vote_api.state import AppState
 from vote_api.voting import admin_router as voting_admin
 from vote_api.voting import router as voting
+from vote_api.voting import standing
 from vote_api.voting.service import build_voting
 
 API_PREFIX = "/api"
@@ -104,6 +105,7 @@ def create_app(
         health.router,
         captchas.router,
         voting.router,
+        standing.router,
         voting_admin.router,
         objections.router,
         objections_admin.router,

@@ -127,3 +127,13 @@ def test_vote_page_closed_ballot_shows_results_first(page: Any, served) -> None:
         ".map(e => Array.prototype.indexOf.call(s.children, e))"
     )
     assert order[0] < order[1]
+
+
+def test_vote_page_standing_says_already_voted_only_after_a_vote(page: Any, served) -> None:
+    url, _ = served
+    before = page.request.get(f"{url}/api/ballots/{CULTURE}/standing")
+    assert before.ok and before.json()["voted"] is False
+    page.goto(f"{url}/vote/")
+    vote_by_keyboard(page)
+    after = page.request.get(f"{url}/api/ballots/{CULTURE}/standing").json()
+    assert after["voted"] is True and "今天已经" in after["message"]

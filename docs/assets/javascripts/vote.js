@@ -186,7 +186,24 @@
     form.appendChild(message);
     section.appendChild(form);
 
-    form.addEventListener("focusin", function () { captcha.ensure(); });
+    // Ask first whether this browser's voter has voted this period: if so, say so at once
+    // instead of asking for a captcha that would only end in a refusal.
+    var standing = call("GET", "/ballots/" + encodeURIComponent(ballot.id) + "/standing")
+      .then(function (result) {
+        if (result.ok && result.data.voted) {
+          captcha.fieldset.remove();
+          submit.remove();
+          Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
+            set.disabled = true;
+          });
+          say(message, result.data.message, "notice");
+          return false;
+        }
+        return true;
+      });
+    form.addEventListener("focusin", function () {
+      standing.then(function (mayVote) { if (mayVote) captcha.ensure(); });
+    });
     form.addEventListener("change", function (event) {
       if (!multiple || event.target.type !== "checkbox") return;
       var checked = form.querySelectorAll("input[type=checkbox]:checked");
