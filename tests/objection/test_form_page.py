@@ -84,3 +84,17 @@ def test_form_files_with_a_hong_kong_permit_after_removing_one_file(
     page.get_by_text("已复制案件编号和查询密钥").wait_for()
     case_number = page.inner_text("#objection-case-number").strip()
     assert case_number in page.evaluate("navigator.clipboard.readText()")
+
+
+def test_objection_page_without_a_notice_lists_the_publicities_open_now(
+    page: Any, form_url: str
+) -> None:
+    page.clock.set_fixed_time(OPEN_NOW)
+    page.goto(form_url.split("?")[0])
+    missing = page.locator("#objection-missing")
+    missing.wait_for()
+    link = missing.locator(".award-open-publicities__item a").first
+    assert link.is_visible() and "拟奖名单公示" in link.inner_text()
+    link.click()
+    page.wait_for_selector("#objection-form:not([hidden])")
+    assert NOTICE in page.url
