@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from award.calendar import now as shanghai_now
 from award.problems import ContentError
@@ -23,6 +22,7 @@ from vote_api.core.keys import with_keys
 from vote_api.core.limits import install_limiter, make_limiter
 from vote_api.core.rendering import drawing
 from vote_api.core.settings import Settings
+from vote_api.core.site_files import mount_site
 from vote_api.core.state import STATE_ATTRIBUTE, Clock, CoreState
 from vote_api.objections import admin_router as objections_admin
 from vote_api.objections import router as objections
@@ -30,7 +30,7 @@ from vote_api.objections.service import Objections
 from vote_api.schema import prepare_schema
 from vote_api.state import AppState
 from vote_api.voting import admin_router as voting_admin
-from vote_api.voting import phone_router
+from vote_api.voting import phone_router, standing
 from vote_api.voting import router as voting
 from vote_api.voting.service import build_voting
 
@@ -107,6 +107,7 @@ def create_app(
         captchas.router,
         voting.router,
         phone_router.router,
+        standing.router,
         voting_admin.router,
         objections.router,
         objections_admin.router,
@@ -115,7 +116,7 @@ def create_app(
         app.include_router(router, prefix=API_PREFIX)
     install_limiter(app, state.limiter, routers)
     if settings.site_dir is not None:
-        app.mount("/", StaticFiles(directory=settings.site_dir, html=True), name="site")
+        mount_site(app, settings.site_dir)
     return app
 
 

@@ -36,20 +36,21 @@ log = logging.getLogger("vote_api.objections")
 
 #: The form's fields, with the names a person reads in messages.
 FIELD_LABELS: dict[str, str] = {
-    "entrant": "被异议的申报主体（entrant）",
-    "reason": "异议理由（reason）",
-    "statement": "异议事实与理由（statement）",
-    "reporter_kind": "异议人类型（reporter_kind）",
-    "name": "姓名（name）",
-    "id_number": "身份证号（id_number）",
-    "phone": "联系电话（phone）",
-    "email": "电子邮箱（email）",
-    "organisation": "单位名称（organisation）",
-    "contact": "联系人（contact）",
-    "captcha_id": "验证码编号（captcha_id）",
-    "captcha_answer": "验证码（captcha_answer）",
-    "evidence": "证据材料（evidence）",
-    "letter": "加盖公章的书面材料（letter）",
+    "entrant": "被异议的申报主体",
+    "reason": "异议理由",
+    "statement": "异议事实与理由",
+    "reporter_kind": "异议人类型",
+    "name": "姓名",
+    "id_type": "证件类型",
+    "id_number": "证件号码",
+    "phone": "联系电话",
+    "email": "电子邮箱",
+    "organisation": "单位名称",
+    "contact": "联系人",
+    "captcha_id": "验证码编号",
+    "captcha_answer": "验证码",
+    "evidence": "证据材料",
+    "letter": "加盖公章的书面材料",
 }
 #: Fields that may repeat.
 MULTI_FIELDS = frozenset({"reason"})
@@ -63,6 +64,7 @@ SHORT_FIELD_CHARS: dict[str, int] = {
     "reason": 40,
     "reporter_kind": 20,
     "name": 40,
+    "id_type": 40,
     "id_number": 24,
     "phone": 20,
     "email": 254,

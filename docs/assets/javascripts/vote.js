@@ -101,6 +101,7 @@
       "图形验证码为 5 个字母或数字，不区分大小写。");
     fieldset.appendChild(this.hint);
     container.appendChild(fieldset);
+    this.fieldset = fieldset;
     var self = this;
     this.refreshButton.addEventListener("click", function () { self.load("image"); });
     this.audioButton.addEventListener("click", function () { self.load("audio"); });
@@ -185,7 +186,24 @@
     form.appendChild(message);
     section.appendChild(form);
 
-    form.addEventListener("focusin", function () { captcha.ensure(); });
+    // Ask first whether this browser's voter has voted this period: if so, say so at once
+    // instead of asking for a captcha that would only end in a refusal.
+    var standing = call("GET", "/ballots/" + encodeURIComponent(ballot.id) + "/standing")
+      .then(function (result) {
+        if (result.ok && result.data.voted) {
+          captcha.fieldset.remove();
+          submit.remove();
+          Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
+            set.disabled = true;
+          });
+          say(message, result.data.message, "notice");
+          return false;
+        }
+        return true;
+      });
+    form.addEventListener("focusin", function () {
+      standing.then(function (mayVote) { if (mayVote) captcha.ensure(); });
+    });
     form.addEventListener("change", function (event) {
       if (!multiple || event.target.type !== "checkbox") return;
       var checked = form.querySelectorAll("input[type=checkbox]:checked");
@@ -220,12 +238,13 @@
         .then(function (result) {
           submit.disabled = false;
           if (result.ok) {
-            showReceipt(message, result.data);
-            submit.disabled = true;
             captcha.id = null;
+            captcha.fieldset.remove();
+            submit.remove();
             Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
               set.disabled = true;
             });
+            showReceipt(message, result.data, ballot);
             return;
           }
           var code = result.data && result.data.code;
@@ -236,14 +255,46 @@
     });
   }
 
-  function showReceipt(box, data) {
+  // The receipt, with buttons to copy it and to save it as a text file; focus moves to it.
+  function showReceipt(box, data, ballot) {
     box.className = "vote-message vote-message--success";
     box.textContent = "";
+    box.setAttribute("tabindex", "-1");
     box.appendChild(el("p", {}, "投票成功，您的选票已记录。"));
     var line = el("p", {}, "回执码：");
     line.appendChild(el("strong", { className: "vote-receipt" }, data.receipt));
     box.appendChild(line);
-    box.appendChild(el("p", {}, "回执码只显示这一次，请抄下或截图保存；可在本页“查询回执”中核对这张选票是否被计入。"));
+    box.appendChild(el("p", {}, "回执码只显示这一次，请复制、保存或抄下；可在本页“查询回执”中核对这张选票是否被计入，投票截止后还可在“结果怎样核对”中用回执码在公布的结果里查找。"));
+    var buttons = el("p", { className: "vote-receipt__buttons" });
+    var copy = el("button", { type: "button", className: "md-button" }, "复制回执码");
+    var save = el("button", { type: "button", className: "md-button" }, "保存为文件");
+    var copied = el("span", { className: "vote-hint", role: "status" });
+    buttons.appendChild(copy);
+    buttons.appendChild(save);
+    buttons.appendChild(copied);
+    box.appendChild(buttons);
+    copy.addEventListener("click", function () {
+      var done = function () { copied.textContent = "已复制回执码。"; };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(data.receipt).then(done, function () {
+          copied.textContent = "无法自动复制，请手动抄下回执码。";
+        });
+      } else {
+        copied.textContent = "无法自动复制，请手动抄下回执码。";
+      }
+    });
+    save.addEventListener("click", function () {
+      var text = ballot.title + "\r\n回执码：" + data.receipt + "\r\n投票时间：" +
+        wordsForMoment(new Date().toISOString()) + "（北京时间）\r\n" +
+        "核对：在网络投票页面“查询回执”中输入回执码。\r\n";
+      var link = el("a", { href: URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" })),
+        download: "投票回执-" + ballot.id + ".txt" });
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      copied.textContent = "已保存回执文件。";
+    });
+    box.focus();
   }
 
   function renderResults(ballot, section) {
@@ -291,6 +342,11 @@
     var section = el("section", { className: "vote-ballot vote-ballot--" + ballot.state,
       id: "ballot-" + ballot.id, "aria-labelledby": "ballot-title-" + ballot.id });
     section.appendChild(el("h2", { id: "ballot-title-" + ballot.id }, ballot.title));
+    if (ballot.state === "closed") {
+      section.appendChild(el("p", { className: "vote-deadline" },
+        "投票已于 " + wordsForMoment(ballot.closes) + "（北京时间）截止。"));
+      renderResults(ballot, section);
+    }
     var facts = el("dl", { className: "vote-facts" });
     [["状态", ballot.state_label], ["类别", ballot.category_label],
       ["投票时间", ballot.window_text], ["规则", ballot.rule.period_text + "，" +
@@ -312,15 +368,12 @@
       ballot.candidates.forEach(function (c) { names.appendChild(el("li", {}, c.name)); });
       section.appendChild(el("p", {}, "候选对象："));
       section.appendChild(names);
-    } else {
-      section.appendChild(el("p", { className: "vote-deadline" },
-        "投票已于 " + wordsForMoment(ballot.closes) + "（北京时间）截止。"));
-      renderResults(ballot, section);
     }
     return section;
   }
 
   var ORDER = { open: 0, upcoming: 1, closed: 2 };
+  var loadedBallots = [];
 
   call("GET", "/ballots").then(function (result) {
     var loading = document.getElementById("vote-loading");
@@ -337,8 +390,69 @@
     }
     loading.textContent = "共有 " + ballots.length + " 项投票，其中 " +
       ballots.filter(function (b) { return b.state === "open"; }).length + " 项正在进行。";
+    loadedBallots = ballots;
     ballots.forEach(function (ballot) { app.appendChild(renderBallot(ballot)); });
   });
+
+  // --- "check my vote": the receipt's SHA-256, computed here, found in the published digests --
+
+  function canonicalReceipt(text) {
+    var letters = text.toUpperCase().replace(/[^0-9A-Z]/g, "");
+    if (!/^[ACDEFHJKMNPRTUVWXY3479]{16}$/.test(letters)) return null;
+    return letters.match(/.{4}/g).join("-");
+  }
+
+  function sha256Hex(text) {
+    return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)).then(function (buffer) {
+      return Array.prototype.map.call(new Uint8Array(buffer), function (byte) {
+        return ("0" + byte.toString(16)).slice(-2);
+      }).join("");
+    });
+  }
+
+  var verifyForm = document.getElementById("verify-form");
+  var verifyResult = document.getElementById("verify-result");
+  if (verifyForm && verifyResult) {
+    verifyForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var code = canonicalReceipt(document.getElementById("verify-code").value);
+      if (!code) {
+        say(verifyResult, "回执码应为 16 个字母或数字（可带短横线），请检查后重新输入。", "error");
+        return;
+      }
+      if (!(window.crypto && crypto.subtle)) {
+        say(verifyResult, "此浏览器不能计算摘要，请使用“查询回执”。", "error");
+        return;
+      }
+      say(verifyResult, "正在计算摘要并查找……");
+      var published = loadedBallots.filter(function (b) {
+        return b.state === "closed" || b.results_public;
+      });
+      sha256Hex(code).then(function (digest) {
+        return Promise.all(published.map(function (ballot) {
+          return call("GET", "/ballots/" + encodeURIComponent(ballot.id) + "/results");
+        })).then(function (results) {
+          var found = null;
+          results.forEach(function (result) {
+            if (!result.ok || found) return;
+            result.data.candidates.forEach(function (candidate) {
+              if (!found && candidate.receipt_digests.indexOf(digest) >= 0) {
+                found = "在《" + result.data.title + "》公布的结果中找到了这张选票：计入“" +
+                  candidate.name + "”的票数。";
+              }
+            });
+            if (!found && result.data.invalidated_receipt_digests.indexOf(digest) >= 0) {
+              found = "在《" + result.data.title + "》公布的结果中，这张选票被列为作废，不计入票数；作废原因可用“查询回执”查看。";
+            }
+          });
+          var words = found || (published.length
+            ? "在已公布的结果中没有找到这张选票。投票进行中的结果在截止后公布；如截止后仍找不到，请联系秘书处。"
+            : "目前还没有公布结果的投票，投票截止后再来查找。");
+          say(verifyResult, words + "回执摘要（SHA-256）：" + digest, found ? "success" : "error");
+        });
+      });
+    });
+  }
 
   // --- receipt check -------------------------------------------------------------------
 
