@@ -24,6 +24,8 @@ class StandingOut(BaseModel):
     ballot_id: str
     voted: bool
     message: str | None = None
+    #: On a phone ballot: whether this browser holds a verified number's session.
+    phone_verified: bool | None = None
 
 
 def has_voted(session: Session, ballot_id: str, voter_key: str, period_key: str) -> bool:
@@ -48,12 +50,14 @@ async def standing(request: Request, ballot_id: str) -> StandingOut:
     voting = app_state(request.app).voting
     entry = voting.catalog.get(ballot_id)
     now = voting.now()
+    on_phone = entry.ballot.identity is VoterProof.PHONE
+    phone = voting.phones.read(request, now) if on_phone else None
+    verified = phone is not None if on_phone else None
     if entry.ballot.window.state(now) is not WindowState.OPEN:
-        return StandingOut(ballot_id=entry.id, voted=False)
-    if entry.ballot.identity is VoterProof.PHONE:
-        phone = voting.phones.read(request, now)  # before verifying, nobody is known
-        if phone is None:
-            return StandingOut(ballot_id=entry.id, voted=False)
+        return StandingOut(ballot_id=entry.id, voted=False, phone_verified=verified)
+    if on_phone:
+        if phone is None:  # before verifying, nobody is known
+            return StandingOut(ballot_id=entry.id, voted=False, phone_verified=False)
         voter_key = phone.key
     else:
         voter = voting.identity.identify(request)
@@ -63,4 +67,4 @@ async def standing(request: Request, ballot_id: str) -> StandingOut:
     period = entry.period_key(now)
     voted = await voting.db.run(lambda session: has_voted(session, entry.id, voter_key, period))
     message = already_voted(entry).message if voted else None
-    return StandingOut(ballot_id=entry.id, voted=voted, message=message)
+    return StandingOut(ballot_id=entry.id, voted=voted, message=message, phone_verified=verified)

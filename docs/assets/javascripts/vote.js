@@ -75,8 +75,9 @@
 
   // --- the captcha of one ballot -------------------------------------------------------
 
-  function Captcha(ballot, container) {
+  function Captcha(ballot, container, purpose) {
     this.ballot = ballot;
+    this.purpose = purpose || "vote";
     this.id = null;
     this.loaded = false;
     var answerId = uid("captcha-answer");
@@ -113,7 +114,7 @@
     this.loaded = true;
     this.id = null;
     this.input.value = "";
-    return call("POST", "/captchas", { purpose: "vote", target: this.ballot.id, kind: kind })
+    return call("POST", "/captchas", { purpose: this.purpose, target: this.ballot.id, kind: kind })
       .then(function (result) {
         if (request !== self.requests) return;  // a newer captcha was asked for meanwhile
         self.media.textContent = "";
@@ -126,7 +127,7 @@
         self.id = data.captcha_id;
         var source = "data:" + data.media_type + ";base64," + data.data;
         if (data.kind === "audio") {
-          self.media.appendChild(el("p", {}, "请收听语音，输入听到的 5 位数字（英语朗读）。"));
+          self.media.appendChild(el("p", {}, "请收听语音，输入听到的 5 位数字（普通话朗读）。"));
           var audio = el("audio", { controls: "", src: source, "aria-label": "语音验证码" });
           self.media.appendChild(audio);
           self.hint.textContent = "语音验证码为 5 位数字。需要图片时请点“换一张”。";
@@ -156,6 +157,114 @@
     };
     return get("year") + "年" + get("month") + "月" + get("day") + "日 " +
       get("hour") + ":" + get("minute");
+  }
+
+  // --- proving a mobile number (phone ballots) -------------------------------------------
+
+  // The number, a captcha, the SMS code: calls done() once the number is verified.
+  function PhoneCheck(ballot, container, done) {
+    var fieldset = el("fieldset", { className: "vote-phone" });
+    fieldset.appendChild(el("legend", {}, "第一步：验证手机号码"));
+    fieldset.appendChild(el("p", { className: "vote-hint" },
+      "本投票每个中国大陆手机号码每期可投一次。号码只用于发送验证码和识别是否已投票，" +
+      "服务器只保存其加密摘要。验证后 30 分钟内可在各项手机号码投票中投票。"));
+    var phoneId = uid("phone");
+    fieldset.appendChild(el("label", { "for": phoneId }, "手机号码"));
+    var phone = el("input", { id: phoneId, type: "tel", inputmode: "numeric",
+      autocomplete: "tel", maxlength: "20", className: "vote-phone__number" });
+    fieldset.appendChild(phone);
+    var captcha = new Captcha(ballot, fieldset, "sms");
+    var send = el("button", { type: "button", className: "md-button" }, "获取短信验证码");
+    fieldset.appendChild(send);
+    var codeId = uid("sms-code");
+    var codeLabel = el("label", { "for": codeId }, "短信验证码（6 位数字）");
+    var code = el("input", { id: codeId, type: "text", inputmode: "numeric",
+      autocomplete: "one-time-code", maxlength: "6", className: "vote-phone__code" });
+    var verify = el("button", { type: "button", className: "md-button md-button--primary" },
+      "验证");
+    var consoleBox = el("div", { className: "vote-message vote-message--notice" });
+    var message = el("div", { className: "vote-message", role: "status", "aria-live": "polite" });
+    fieldset.appendChild(message);
+    container.appendChild(fieldset);
+    phone.addEventListener("focus", function () { captcha.ensure(); });
+    var waitTimer = null;
+
+    function pace(seconds) {
+      send.disabled = true;
+      var left = seconds;
+      send.textContent = "重新获取（" + left + " 秒）";
+      clearInterval(waitTimer);
+      waitTimer = setInterval(function () {
+        left -= 1;
+        if (left <= 0) {
+          clearInterval(waitTimer);
+          send.disabled = false;
+          send.textContent = "重新获取短信验证码";
+          return;
+        }
+        send.textContent = "重新获取（" + left + " 秒）";
+      }, 1000);
+    }
+
+    send.addEventListener("click", function () {
+      var number = phone.value.trim();
+      if (!number) { say(message, "请输入手机号码。", "error"); phone.focus(); return; }
+      var answer = captcha.input.value.trim();
+      if (!captcha.id || !answer) {
+        captcha.ensure();
+        say(message, "请先输入图形（或语音）验证码。", "error");
+        captcha.input.focus();
+        return;
+      }
+      send.disabled = true;
+      say(message, "正在发送……");
+      call("POST", "/phone/codes", { ballot_id: ballot.id, phone: number,
+        captcha_id: captcha.id, captcha_answer: answer }).then(function (result) {
+        captcha.load("image");  // each captcha is used once, right or wrong
+        if (!result.ok) {
+          send.disabled = false;
+          if (result.status === 429 && !isNaN(result.retryAfter)) pace(result.retryAfter);
+          say(message, refusal(result), "error");
+          return;
+        }
+        say(message, result.data.message, "success");
+        pace(result.data.resend_after);
+        if (!code.parentNode) {
+          fieldset.insertBefore(codeLabel, message);
+          fieldset.insertBefore(code, message);
+          fieldset.insertBefore(verify, message);
+        }
+        consoleBox.textContent = "";
+        if (result.data.console_code) {
+          consoleBox.appendChild(el("p", {}, result.data.console_notice));
+          consoleBox.appendChild(el("p", {}, "本次验证码：" + result.data.console_code));
+          fieldset.insertBefore(consoleBox, message);
+        }
+        code.focus();
+      });
+    });
+
+    verify.addEventListener("click", function () {
+      var value = code.value.trim();
+      if (!/^[0-9]{6}$/.test(value)) {
+        say(message, "请输入短信中的 6 位数字验证码。", "error");
+        code.focus();
+        return;
+      }
+      verify.disabled = true;
+      call("POST", "/phone/verify", { phone: phone.value.trim(), code: value })
+        .then(function (result) {
+          verify.disabled = false;
+          if (!result.ok) { say(message, refusal(result), "error"); code.focus(); return; }
+          clearInterval(waitTimer);
+          var verified = el("p", { className: "vote-message vote-message--success",
+            tabindex: "-1" }, result.data.message);
+          fieldset.replaceWith(verified);
+          verified.focus();
+          done();
+        });
+    });
+    this.fieldset = fieldset;
   }
 
   function renderOpen(ballot, section) {
@@ -188,8 +297,41 @@
 
     // Ask first whether this browser's voter has voted this period: if so, say so at once
     // instead of asking for a captcha that would only end in a refusal.
+    var phoneFirst = ballot.rule.identity === "phone";
+    function askPhone() {
+      form.classList.add("vote-form--waiting");
+      Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
+        set.disabled = true;
+      });
+      submit.disabled = true;
+      new PhoneCheck(ballot, section.insertBefore(el("div", {}), form), function () {
+        form.classList.remove("vote-form--waiting");
+        Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
+          set.disabled = false;
+        });
+        submit.disabled = false;
+        refreshStanding();
+      });
+    }
+    function refreshStanding() {
+      return call("GET", "/ballots/" + encodeURIComponent(ballot.id) + "/standing")
+        .then(function (result) {
+          if (result.ok && result.data.voted) {
+            captcha.fieldset.remove();
+            submit.remove();
+            Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
+              set.disabled = true;
+            });
+            say(message, result.data.message, "notice");
+          }
+        });
+    }
     var standing = call("GET", "/ballots/" + encodeURIComponent(ballot.id) + "/standing")
       .then(function (result) {
+        if (phoneFirst && result.ok && result.data.phone_verified === false) {
+          askPhone();
+          return true;
+        }
         if (result.ok && result.data.voted) {
           captcha.fieldset.remove();
           submit.remove();
@@ -249,6 +391,7 @@
           }
           var code = result.data && result.data.code;
           say(message, CAPTCHA_REFUSED[code] || refusal(result), "error");
+          if (code === "phone_not_verified") { captcha.load("image"); askPhone(); return; }
           if (RETRYABLE.indexOf(code) >= 0 || !code) captcha.load("image");
           else submit.disabled = true;
         });
@@ -349,7 +492,7 @@
     }
     var facts = el("dl", { className: "vote-facts" });
     [["状态", ballot.state_label], ["类别", ballot.category_label],
-      ["投票时间", ballot.window_text], ["规则", ballot.rule.period_text + "，" +
+      ["投票时间", ballot.window_text], ["规则", ballot.rule.identity_text + "；" + ballot.rule.period_text + "，" +
         (ballot.rule.max_choices > 1 ? "每票最多选 " + ballot.rule.max_choices + " 个"
           : "每票选 1 个")]].forEach(function (pair) {
       facts.appendChild(el("dt", {}, pair[0]));
