@@ -18,7 +18,7 @@ from award.demo import write_demo
 from award.errors import AwardError
 from award.models import NoticeKind
 from award.stages import Stage
-from szmqa import admin_tokens, database, purge, rotate_keys
+from szmqa import admin_tokens, database, purge, rotate_keys, staff
 from szmqa.notices import new_notice
 from vote_api.schema import SchemaError
 
@@ -94,7 +94,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if demo_dir is not None:
         overrides["demo_dir"] = demo_dir.resolve()
     app = create_app(Settings(**overrides))
-    print(f"站点与投票服务：http://{args.host}:{args.port}/")
+    base_url = f"http://{args.host}:{args.port}"
+    print(f"站点与投票服务：{base_url}/")
+    print(f"秘书处工作台：{base_url}/admin/")
+    if demo_dir is not None:  # a demo account for the demo only: production starts create none
+        from vote_api.state import app_state
+
+        link = staff.demo_enrolment(app_state(app).db, base_url)
+        print(f"演示账户“{staff.DEMO_NAME}”（管理员）：打开 {link}")
+        print("  用验证器扫描二维码（或手动输入密钥）、设置密码后即可登录工作台。")
     # No access log: it would record every visitor's address (personal data).
     # No access log (it would record visitors' addresses); no proxy headers: the app itself
     # decides, from SZMQA_TRUSTED_PROXIES, whether to believe X-Forwarded-For.
@@ -157,6 +165,7 @@ def parser() -> argparse.ArgumentParser:
     database.register(sub)
     rotate_keys.register(sub)
     purge.register(sub)
+    staff.register(sub)
     return root
 
 

@@ -41,7 +41,7 @@ def test_migrations_build_an_empty_sqlite_database_to_the_models(tmp_path: Path)
     engine = make_engine(f"sqlite:///{tmp_path}/fresh.db")
     before, applied = upgrade(engine)
     assert before.current is None and not before.legacy
-    assert applied == ["0001", "0002"]
+    assert applied == ["0001", "0002", "0003"]
     assert schema_state(engine).at_head
     assert metadata_differences(engine) == []
     with engine.begin() as connection:
@@ -95,7 +95,7 @@ def test_migrations_stamp_and_upgrade_a_postgres_database_of_release_0_1_0(
         ]
         assert len(naive) == 4  # the frozen 0.1.0 schema has the naive columns of the bug
         before, applied = upgrade(engine)
-        assert before.legacy and applied == ["0002"]
+        assert before.legacy and applied == ["0002", "0003"]
         assert row_counts(engine) == before_rows
         assert metadata_differences(engine) == []
         with engine.connect() as connection:
@@ -108,13 +108,13 @@ def test_migrations_stamp_and_upgrade_a_postgres_database_of_release_0_1_0(
 
 
 def broken_migrations(tmp_path: Path) -> Path:
-    """A copy of the migrations with a revision 0003 that creates a table and then fails."""
+    """A copy of the migrations with a revision 0004 that creates a table and then fails."""
     scripts = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0003_broken.py").write_text(
+    (scripts / "versions" / "0004_broken.py").write_text(
         '"""Broken on purpose."""\n'
         "import sqlalchemy as sa\nfrom alembic import op\n\n"
-        'revision = "0003"\ndown_revision = "0002"\nbranch_labels = None\ndepends_on = None\n\n\n'
+        'revision = "0004"\ndown_revision = "0003"\nbranch_labels = None\ndepends_on = None\n\n\n'
         "def upgrade():\n"
         '    op.create_table("half_done", sa.Column("id", sa.Integer(), primary_key=True))\n'
         '    op.execute("INSERT INTO no_such_table VALUES (1)")\n\n\n'
@@ -127,9 +127,9 @@ def broken_migrations(tmp_path: Path) -> Path:
 def _assert_failed_upgrade_left_nothing(engine: object, scripts: Path) -> None:
     with pytest.raises(SchemaError) as refused:
         upgrade(engine, scripts)  # type: ignore[arg-type]
-    assert "0003" in str(refused.value) and "保持原状" in str(refused.value)
+    assert "0004" in str(refused.value) and "保持原状" in str(refused.value)
     engine.dispose()  # type: ignore[attr-defined]
-    assert schema_state(engine).current == "0002"  # type: ignore[arg-type]
+    assert schema_state(engine).current == "0003"  # type: ignore[arg-type]
     assert not inspect(engine).has_table("half_done")
     assert row_counts(engine) == ROW_COUNTS  # type: ignore[arg-type]
 
@@ -160,7 +160,7 @@ def test_migrations_a_database_newer_than_the_code_is_refused_naming_both(tmp_pa
     for auto in (True, False):
         with pytest.raises(SchemaError) as refused:
             prepare_schema(engine, auto_upgrade=auto)
-        assert "0099" in str(refused.value) and "0002" in str(refused.value)
+        assert "0099" in str(refused.value) and "0003" in str(refused.value)
 
 
 def test_migrations_without_auto_upgrade_a_database_behind_is_refused(tmp_path: Path) -> None:

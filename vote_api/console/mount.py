@@ -1,0 +1,27 @@
+"""Putting the console into an app: its router, its static files, its HTML refusals."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from vote_api.console import router as console
+from vote_api.console.guard import ConsoleRedirect, ConsoleRefusal
+from vote_api.console.render import STATIC, error_page
+
+STATIC_PATH = "/admin/static"
+
+
+def install_console(app: FastAPI) -> None:
+    """Add the console's pages, its CSS and its error pages (call before mounting the site)."""
+    app.include_router(console.router)
+    app.mount(STATIC_PATH, StaticFiles(directory=STATIC), name="console-static")
+
+    @app.exception_handler(ConsoleRedirect)
+    async def _redirect(request: Request, error: ConsoleRedirect) -> Response:
+        return RedirectResponse(error.location, status_code=303)
+
+    @app.exception_handler(ConsoleRefusal)
+    async def _refused(request: Request, error: ConsoleRefusal) -> Response:
+        return error_page(request, error.status, error.message)
