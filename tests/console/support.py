@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
 ANSWER = "ACDEF"
 PASSWORD = "correct horse battery staple"
+NOTICE = "2026-11-23-publicity"
+CULTURE = "2026-culture"
+REPORTER = "张异议人"
+PDF = b"%PDF-1.4\n% evidence CONSOLE-MARKER penalty decision scan\n%%EOF\n"
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -70,6 +75,50 @@ class Console:
         self.people[name] = person
         return person
 
+    def file_objection(self, client: TestClient | None = None) -> dict[str, Any]:
+        """File an individual's objection with one PDF through the public API; its answer."""
+        client = client or self.client()
+        captcha = client.post(
+            "/api/captchas", json={"purpose": "objection", "target": NOTICE, "kind": "image"}
+        )
+        assert captcha.status_code == 200, captcha.text
+        form = {
+            "entrant": "E03",
+            "reason": ["safety"],
+            "statement": "该单位于2025年发生较大安全生产责任事故，已被应急管理部门处罚，附处罚决定书。",
+            "reporter_kind": "individual",
+            "name": REPORTER,
+            "id_number": "11010519491231002X",
+            "phone": "13912345678",
+            "captcha_id": captcha.json()["captcha_id"],
+            "captcha_answer": ANSWER,
+        }
+        response = client.post(
+            f"/api/notices/{NOTICE}/objections",
+            data=form,
+            files=[("evidence", ("处罚决定书.pdf", PDF, "application/pdf"))],
+        )
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    def cast_vote(self, ballot: str = CULTURE, index: int = 0) -> dict[str, Any]:
+        """Cast one vote as a new visitor through the public API; its answer."""
+        client = self.client()
+        candidates = client.get(f"/api/ballots/{ballot}").json()["candidates"]
+        captcha = client.post(
+            "/api/captchas", json={"purpose": "vote", "target": ballot, "kind": "image"}
+        ).json()["captcha_id"]
+        response = client.post(
+            f"/api/ballots/{ballot}/votes",
+            json={
+                "captcha_id": captcha,
+                "captcha_answer": ANSWER,
+                "candidates": [candidates[index]["id"]],
+            },
+        )
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
     def tick(self, seconds: int = 31) -> None:
         """Move the clock on (a TOTP code is accepted once; the next needs a new step)."""
         self.clock.moment = self.clock.moment + timedelta(seconds=seconds)
@@ -97,6 +146,17 @@ class Console:
         assert response.status_code == 303, response.text
         assert client.cookies.get(COOKIE)
         return client
+
+
+def app_routes(routes: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(full path, route) of every route an app serves, through included routers."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:  # FastAPI keeps an included router as one route
+            context = getattr(route, "include_context", None)
+            yield from app_routes(inner.routes, prefix + getattr(context, "prefix", ""))
+        else:
+            yield prefix + getattr(route, "path", ""), route
 
 
 def csrf_of(html: str) -> str:
