@@ -13,6 +13,7 @@ from starlette.responses import Response
 from award.moments import SHANGHAI
 from vote_api.console.models import Role
 from vote_api.console.sessions import Signed
+from vote_api.state import app_state
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
@@ -27,6 +28,28 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
+}
+
+#: The audit log's actions in Chinese (an action not listed shows its code).
+ACTION_LABELS = {
+    "console.enrol": "完成账户设置",
+    "console.sign_in": "登录",
+    "console.sign_in_failed": "登录失败",
+    "console.sign_in_locked": "锁定期间尝试登录",
+    "console.lock": "账户锁定",
+    "console.sign_out": "退出登录",
+    "staff.add": "添加人员",
+    "staff.disable": "停用账户",
+    "staff.reset_2fa": "重置两步验证",
+    "tally.view": "查看计票",
+    "votes.export": "导出选票",
+    "vote.invalidate": "作废选票",
+    "objection.read": "查看案件",
+    "objection.reveal": "查看异议人信息",
+    "objection.file_download": "下载附件",
+    "objection.transition": "变更案件状态",
+    "objection.export": "导出案件清单",
+    "objection.purge": "清除个人信息",
 }
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -58,10 +81,18 @@ def page(
 ) -> Response:
     """A console page with the signed-in person, their menu and the security headers."""
     nav = [(href, label) for href, label, role in NAV if signed and signed.role.allows(role)]
+    content = app_state(request.app).content
     response = templates.TemplateResponse(
         request,
         template,
-        {"signed": signed, "nav": nav, "path": request.url.path, **context},
+        {
+            "signed": signed,
+            "nav": nav,
+            "path": request.url.path,
+            "demo": content.is_demo,
+            "action_labels": ACTION_LABELS,
+            **context,
+        },
         status_code=status,
     )
     response.headers.update(SECURITY_HEADERS)
