@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from vote_api.console import totp
 from vote_api.console.models import Role, Staff, StaffSession
 from vote_api.core import audit
+from vote_api.core.auth import AdminToken
 from vote_api.core.timeutil import from_db, to_db
 from vote_api.objections.crypto import Sealer, SealError
 
@@ -60,6 +61,12 @@ def check_name(name: str) -> str:
     if any(unicodedata.category(ch).startswith("C") for ch in cleaned) or "/" in cleaned:
         raise AccountError("姓名不能包含控制字符或斜杠")
     return cleaned
+
+
+def active_staff(session: Session, name: str) -> Staff | None:
+    """The account of a name if it is not disabled (admin tokens are issued only to these)."""
+    staff = find_staff(session, name)
+    return staff if staff is not None and staff.disabled_at is None else None
 
 
 def find_staff(session: Session, name: str) -> Staff | None:
@@ -136,7 +143,7 @@ def _existing(session: Session, name: str) -> Staff:
 
 
 def disable_staff(session: Session, name: str, *, actor: str, now: datetime) -> Staff:
-    """Disable an account and end its sessions; it can no longer sign in."""
+    """Disable an account, end its sessions and revoke its admin token; it can no longer sign in."""
     staff = _existing(session, name)
     if staff.disabled_at is not None:
         raise AccountError(f"“{staff.name}”的账户已停用")
@@ -145,7 +152,19 @@ def disable_staff(session: Session, name: str, *, actor: str, now: datetime) -> 
     session.add(staff)
     assert staff.id is not None
     end_sessions(session, staff.id, now)
-    audit.record(session, at=now, actor=actor, action="staff.disable", target=f"staff:{staff.name}")
+    token = session.exec(select(AdminToken).where(AdminToken.name == staff.name)).first()
+    revoked = token is not None and token.revoked_at is None
+    if token is not None and revoked:
+        token.revoked_at = to_db(now)
+        session.add(token)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="staff.disable",
+        target=f"staff:{staff.name}",
+        admin_token_revoked=revoked,
+    )
     session.commit()
     return staff
 
