@@ -266,7 +266,8 @@ def test_console_inbox_ages_cases_in_working_days_and_marks_overdue(console: Con
     late_client = console.signed_in(console.people["办理戊"])
     late = late_client.get("/admin/objections", params={"status": "received"})
     assert "已超期" in late.text and "11 / 10" in late.text
-    assert "超过 10 个工作日未办结" in late_client.get("/admin/").text
+    overview = late_client.get("/admin/").text
+    assert "超过 10 个工作日未办结" in overview and "Redis" not in overview
     assert (
         "没有符合条件的案件"
         in late_client.get("/admin/objections", params={"status": "closed"}).text
@@ -276,3 +277,38 @@ def test_console_inbox_ages_cases_in_working_days_and_marks_overdue(console: Con
     )
     export = late_client.get("/admin/objections/export.csv")
     assert export.headers["content-disposition"].startswith("attachment;") and number in export.text
+
+
+def test_console_overview_warns_when_redis_does_not_answer(tmp_path: Path, demo_dir: Path) -> None:
+    from tests.conftest import free_port
+
+    console = make_console(
+        tmp_path, demo_dir, ratelimit_storage_uri=f"redis://127.0.0.1:{free_port()}/0"
+    )
+    observer = console.signed_in(console.enrol("观察己", Role.OBSERVER))
+    assert "Redis" in observer.get("/admin/").text
+
+
+@pytest.mark.services
+def test_console_on_postgres_signs_in_locks_and_moves_a_case(
+    tmp_path: Path, demo_dir: Path, postgres_url: str
+) -> None:
+    from tests.migrations.databases import postgres_schema
+
+    with postgres_schema(postgres_url) as url:
+        console = make_console(tmp_path, demo_dir, database_url=url)
+        handler = console.signed_in(console.enrol("办理庚", Role.HANDLER))
+        number = console.file_objection()["case_number"]
+        page = handler.get(f"/admin/objections/{number}")
+        moved = handler.post(
+            f"/admin/objections/{number}/transitions",
+            data={"csrf": csrf_of(page.text), "from": "received", "to": "under_review"},
+        )
+        assert moved.status_code == 303
+        other = console.enrol("办理辛", Role.HANDLER)
+        browser = console.client()
+        for _ in range(10):
+            console.sign_in(browser, other, password="wrong password again")
+        assert "已锁定" in console.sign_in(browser, other).text
+        assert _actions(console, "objection.transition") == [("办理庚", number)]
+        app_state(console.app).db.close()

@@ -125,6 +125,19 @@ def overview(session: Session, catalog: BallotCatalog, now: datetime) -> dict[st
     }
 
 
+def shared_storage_down(limiter: Any, storage_uri: str) -> bool:
+    """Whether the shared rate-limit storage (Redis) is configured and not answering."""
+    if storage_uri.startswith("memory://"):
+        return False
+    if getattr(limiter, "_storage_dead", False):
+        return True
+    storage = getattr(limiter, "_storage", None)
+    try:
+        return storage is not None and not storage.check()
+    except Exception:  # an unreachable server may raise instead of answering False
+        return True
+
+
 # -- anomaly clusters (another module, when it exists) -------------------------------------------
 
 

@@ -248,11 +248,14 @@ async def sign_out(request: Request, signed: ObserverDep, db: DatabaseDep, now: 
 
 @router.get("/")
 async def overview(
-    request: Request, signed: ObserverDep, db: DatabaseDep, catalog: CatalogDep, now: NowDep
+    request: Request, signed: ObserverDep, state: StateDep, catalog: CatalogDep, now: NowDep
 ) -> Response:
     """Windows open now and next, votes today, new and overdue cases, alerts."""
-    data = await db.run(lambda session: pages.overview(session, catalog, now))
+    data = await state.db.run(lambda session: pages.overview(session, catalog, now))
     alerts = []
+    uri = state.settings.ratelimit_storage_uri
+    if await anyio.to_thread.run_sync(pages.shared_storage_down, state.limiter, uri):
+        alerts.append("限流存储（Redis）无法连接：各进程暂按各自内存计数，请检查 Redis")
     if data["cases"]["overdue"]:
         alerts.append(f"有 {data['cases']['overdue']} 件异议超过 10 个工作日未办结")
     return page(
