@@ -312,3 +312,28 @@ def test_console_on_postgres_signs_in_locks_and_moves_a_case(
         assert "已锁定" in console.sign_in(browser, other).text
         assert _actions(console, "objection.transition") == [("办理庚", number)]
         app_state(console.app).db.close()
+
+
+def test_console_forms_are_capped_while_they_stream(console: Console) -> None:
+    browser = console.client()
+    huge = browser.post(
+        "/admin/sign-in",
+        content=b"name=" + b"a" * (1024 * 1024),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert huge.status_code == 413
+    admin = console.signed_in(console.enrol("管理壬", Role.ADMIN))
+    number = console.file_objection()["case_number"]
+    page = admin.get(f"/admin/objections/{number}")
+    long_reply = "答" * 5000  # the longest reply and note still fit
+    moved = admin.post(
+        f"/admin/objections/{number}/transitions",
+        data={
+            "csrf": csrf_of(page.text),
+            "from": "received",
+            "to": "under_review",
+            "note": "注" * 5000,
+            "reply": long_reply,
+        },
+    )
+    assert moved.status_code == 303
