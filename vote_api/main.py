@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from award.calendar import now as shanghai_now
 from award.problems import ContentError
 from vote_api.captchas import router as captchas
+from vote_api.console.mount import install_console
 from vote_api.core import health
 from vote_api.core.bodylimit import BodyLimit, api_body_limits
 from vote_api.core.captcha import AnswerSource, CaptchaService
@@ -115,6 +116,7 @@ def create_app(
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
     install_limiter(app, state.limiter, routers)
+    install_console(app)
     if settings.site_dir is not None:
         mount_site(app, settings.site_dir)
     return app
