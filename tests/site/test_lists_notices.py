@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.award.conftest import notice_text, valid_year
+from tests.content_files import notice_text, valid_year
 from tests.site.conftest import BuildFailed
 from tests.site.html_text import headings
 

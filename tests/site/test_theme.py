@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.award.conftest import valid_year
+from tests.content_files import valid_year
 from tests.conftest import ROOT
 
 

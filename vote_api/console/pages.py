@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,8 +18,9 @@ from award.windows import WindowState
 from vote_api.core.audit import AuditEntry
 from vote_api.core.timeutil import from_db, to_db
 from vote_api.objections.models import CaseStatus, ObjectionCase
+from vote_api.voting.anomalies import find_clusters, load_votes
 from vote_api.voting.catalog import STATE_LABELS, BallotCatalog, BallotEntry, moment_words
-from vote_api.voting.models import Vote, split_choices
+from vote_api.voting.models import SmsQuota, Vote, split_choices
 from vote_api.voting.tally import Tally, tally
 
 #: The secretariat's target for handling an objection, in working days after it arrives.
@@ -117,12 +116,44 @@ def overview(session: Session, catalog: BallotCatalog, now: datetime) -> dict[st
     upcoming = sorted(
         (r for r in rows if r["state"] == WindowState.UPCOMING.value), key=lambda r: r["opens"]
     )
+    open_rows = [r for r in rows if r["state"] == WindowState.OPEN.value]
     return {
-        "open": [r for r in rows if r["state"] == WindowState.OPEN.value],
+        "open": open_rows,
         "next": upcoming[:3],
         "ballots": rows,
         "cases": case_counts(session, now.astimezone(SHANGHAI).date()),
+        "cluster_alerts": cluster_alerts(session, catalog, [r["id"] for r in open_rows]),
+        "sms_today": sms_sent_on(session, now),
     }
+
+
+#: A cluster is worth an alert when it leans this far from the rest of the ballot.
+ALERT_DIVERGENCE = 0.3
+
+
+def cluster_alerts(session: Session, catalog: BallotCatalog, ballot_ids: list[str]) -> list[str]:
+    """One line per open ballot with clusters that vote unlike the rest."""
+    lines = []
+    for ballot_id in ballot_ids:
+        leaning = [
+            c
+            for c in find_clusters(load_votes(session, ballot_id))
+            if c.divergence >= ALERT_DIVERGENCE
+        ]
+        if leaning:
+            biggest = max(c.size for c in leaning)
+            title = catalog.get(ballot_id).title
+            lines.append(
+                f"“{title}”有 {len(leaning)} 个倾向明显的异常聚类（最大 {biggest} 张），请复核"
+            )
+    return lines
+
+
+def sms_sent_on(session: Session, now: datetime) -> int:
+    """SMS codes sent today (Beijing time), for the budget alert."""
+    day = now.astimezone(SHANGHAI).date().isoformat()
+    total = session.execute(select(func.sum(SmsQuota.sent)).where(SmsQuota.day == day)).scalar()
+    return int(total or 0)
 
 
 def shared_storage_down(limiter: Any, storage_uri: str) -> bool:
@@ -138,16 +169,33 @@ def shared_storage_down(limiter: Any, storage_uri: str) -> bool:
         return True
 
 
-# -- anomaly clusters (another module, when it exists) -------------------------------------------
+# -- anomaly clusters -----------------------------------------------------------------------------
 
 
-def cluster_finder() -> Callable[..., Any] | None:
-    """``vote_api.voting.anomalies.find_clusters`` if that module exists, else None."""
-    try:
-        module = importlib.import_module("vote_api.voting.anomalies")
-    except ImportError:
-        return None
-    return getattr(module, "find_clusters", None)
+def cluster_rows(session: Session, entry: BallotEntry) -> list[dict[str, Any]]:
+    """The ballot's suspicious clusters, ranked, with their split by candidate name."""
+    votes = load_votes(session, entry.id)
+    total = len(votes) or 1
+    rows = []
+    for cluster in find_clusters(votes):
+        rows.append(
+            {
+                "id": cluster.id,
+                "kind": cluster.kind.label,
+                "description": cluster.description,
+                "size": cluster.size,
+                "share": round(cluster.size / total * 100, 1),
+                "first_at": cluster.first_at,
+                "last_at": cluster.last_at,
+                "split": [
+                    (entry.candidates.get(candidate, candidate), count)
+                    for candidate, count in cluster.split.items()
+                ],
+                "divergence": cluster.divergence,
+                "sample": cluster.sample,
+            }
+        )
+    return rows
 
 
 # -- ballot -------------------------------------------------------------------------------------

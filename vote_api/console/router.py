@@ -7,7 +7,6 @@ written to the audit log under the person's name.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -26,6 +25,7 @@ from vote_api.console.schemas import (
     FILTER_MAX,
     REASON_MAX,
     REASON_MIN,
+    ClusterForm,
     FormError,
     InvalidateForm,
     TransitionForm,
@@ -63,6 +63,7 @@ QueryText = Annotated[str | None, Query()]
 INBOX_PAGE = 50
 DONE = {
     "invalidated": "已作废该选票，理由已记入审计日志。",
+    "cluster-invalidated": "已作废该聚类的全部有效选票，理由和涉及的选票编号已记入审计日志。",
     "moved": "案件状态已更新。",
     "enrolled": "设置完成，请用密码和验证器中的动态验证码登录。",
     "signed-out": "已退出登录。",
@@ -256,6 +257,10 @@ async def overview(
     uri = state.settings.ratelimit_storage_uri
     if await anyio.to_thread.run_sync(pages.shared_storage_down, state.limiter, uri):
         alerts.append("限流存储（Redis）无法连接：各进程暂按各自内存计数，请检查 Redis")
+    alerts += data["cluster_alerts"]
+    budget = state.settings.sms_daily_budget
+    if data["sms_today"] >= budget * 0.8:
+        alerts.append(f"今日已发送短信验证码 {data['sms_today']} 条，接近或超过预算 {budget} 条")
     if data["cases"]["overdue"]:
         alerts.append(f"有 {data['cases']['overdue']} 件异议超过 10 个工作日未办结")
     return page(
@@ -264,7 +269,6 @@ async def overview(
         signed=signed,
         now=now,
         alerts=alerts,
-        clusters_available=pages.cluster_finder() is not None,
         **data,
     )
 
@@ -276,26 +280,6 @@ async def ballots(
     """Every ballot with its state and today's votes."""
     rows = await db.run(lambda session: pages.ballot_rows(session, catalog, now))
     return page(request, "ballots.html", signed=signed, ballots=rows)
-
-
-def _clusters(session: Session, entry: BallotEntry, now: Any) -> dict[str, Any] | None:
-    finder = pages.cluster_finder()
-    if finder is None:
-        return None
-    offered = {
-        "session": session,
-        "entry": entry,
-        "ballot": entry,
-        "ballot_id": entry.id,
-        "now": now,
-    }
-    try:
-        wanted = inspect.signature(finder).parameters
-        found = finder(**{k: v for k, v in offered.items() if k in wanted})
-        rows = [c if isinstance(c, dict) else getattr(c, "__dict__", {"值": c}) for c in found]
-        return {"rows": rows, "error": None}
-    except Exception:  # the other module's shape is not this page's to break on
-        return {"rows": [], "error": "异常聚类暂时无法读取"}
 
 
 async def _ballot_page(
@@ -315,7 +299,7 @@ async def _ballot_page(
 
     def work(session: Session) -> dict[str, Any]:
         view = pages.ballot_view(session, entry, now, chosen)
-        view["clusters"] = _clusters(session, entry, now)
+        view["clusters"] = pages.cluster_rows(session, entry)
         record(session, at=now, actor=signed.name, action="tally.view", target=entry.id)
         session.commit()
         return view
@@ -406,6 +390,58 @@ async def invalidate(
             request, signed, db, entry, now, None, status=error.status, error=error.message
         )
     return _see_other(f"/admin/ballots/{quote(entry.id)}?done=invalidated")
+
+
+@router.post("/ballots/{ballot_id}/clusters/invalidate")
+async def invalidate_cluster(
+    request: Request,
+    ballot_id: str,
+    signed: StaffAdminDep,
+    db: DatabaseDep,
+    catalog: CatalogDep,
+    now: NowDep,
+    cluster_id: FormText = None,
+    reason: FormText = None,
+    confirm: FormText = None,
+) -> Response:
+    """Invalidate a whole cluster with one reason: a confirmation page, then the act (audited)."""
+    entry = _entry(catalog, ballot_id)
+    typed = {"cluster_id": (cluster_id or "")[:80], "reason": (reason or "")[: REASON_MAX + 100]}
+    try:
+        form = ClusterForm.parse(cluster_id, reason)
+    except FormError as error:
+        return await _ballot_page(
+            request, signed, db, entry, now, None, status=422, error=str(error), form=typed
+        )
+    rows = await db.run(lambda session: pages.cluster_rows(session, entry))
+    cluster = next((row for row in rows if row["id"] == form.cluster_id), None)
+    if cluster is None:
+        return await _ballot_page(
+            request,
+            signed,
+            db,
+            entry,
+            now,
+            None,
+            status=404,
+            error="该异常聚类已不存在（可能已被处理或已变化），请查看最新列表",
+            form=typed,
+        )
+    if confirm != "yes":
+        return page(
+            request, "confirm_cluster.html", signed=signed, entry=entry, cluster=cluster, form=form
+        )
+    try:
+        await db.run(
+            lambda session: review.invalidate_cluster(
+                session, entry.id, form.cluster_id, form.reason, actor=signed.name, now=now
+            )
+        )
+    except APIError as error:
+        return await _ballot_page(
+            request, signed, db, entry, now, None, status=error.status, error=error.message
+        )
+    return _see_other(f"/admin/ballots/{quote(entry.id)}?done=cluster-invalidated")
 
 
 @router.get("/ballots/{ballot_id}/votes.csv")

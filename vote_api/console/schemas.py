@@ -72,6 +72,22 @@ class InvalidateForm:
 
 
 @dataclass(frozen=True)
+class ClusterForm:
+    """Set a whole cluster aside: which, why."""
+
+    cluster_id: str
+    reason: str
+
+    @classmethod
+    def parse(cls, cluster_id: str | None, reason: str | None) -> ClusterForm:
+        """Check the form; FormError before anything is invalidated."""
+        return cls(
+            cluster_id=text_field(cluster_id, "聚类编号", minimum=3, maximum=80),
+            reason=text_field(reason, "作废理由", minimum=REASON_MIN, maximum=REASON_MAX),
+        )
+
+
+@dataclass(frozen=True)
 class TransitionForm:
     """Move a case from the status the page showed to a next one, with a note and a reply."""
 
