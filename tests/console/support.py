@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)
 ANSWER = "ACDEF"
 PASSWORD = "correct horse battery staple"
-NOTICE = "2026-11-23-publicity"
-CULTURE = "2026-culture"
+NOTICE = "demo-2026-11-23-publicity"
+CULTURE = "demo-2026-culture"
+ECOLOGY = "demo-2026-ecology"  # closed on the demo's today: its results are public
 REPORTER = "张异议人"
 PDF = b"%PDF-1.4\n% evidence CONSOLE-MARKER penalty decision scan\n%%EOF\n"
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')

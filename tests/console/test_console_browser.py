@@ -21,11 +21,10 @@ from vote_api.core.timeutil import to_db
 from vote_api.state import app_state
 from vote_api.voting.models import Vote
 
-from .support import NOW, PDF, REPORTER, Console, make_console
+from .support import ECOLOGY, NOW, PDF, REPORTER, Console, make_console
 
 pytestmark = pytest.mark.browser
 
-ECOLOGY = "2026-ecology"  # closed on the demo's today: its results are public
 REPLY = "经核查，异议所反映的安全生产事故属实，已取消该单位的拟奖资格。感谢您的监督。"
 REASON = "同一设备在一分钟内连续投票，系刷票，予以作废"
 SHOTS = os.environ.get("SZMQA_CONSOLE_SCREENSHOTS")

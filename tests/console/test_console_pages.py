@@ -4,6 +4,8 @@ half-done), enrolment links, reveals audited each time, attachments as downloads
 from __future__ import annotations
 
 import re
+import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +16,12 @@ from vote_api.console import totp
 from vote_api.console.models import Role, Staff
 from vote_api.console.schemas import REASON_MAX
 from vote_api.core.audit import AuditEntry
+from vote_api.core.timeutil import to_db
 from vote_api.objections.models import ObjectionCase, ObjectionEvent
 from vote_api.state import app_state
 from vote_api.voting.models import Vote
 
-from .support import CULTURE, PDF, REPORTER, Console, csrf_of, make_console
+from .support import CULTURE, ECOLOGY, PDF, REPORTER, Console, csrf_of, make_console
 
 
 @pytest.fixture
@@ -337,3 +340,70 @@ def test_console_forms_are_capped_while_they_stream(console: Console) -> None:
         },
     )
     assert moved.status_code == 303
+
+
+def _seed_cluster(console: Console) -> None:
+    """In the closed ecology ballot: 12 votes from one network for one candidate, 24 spread."""
+    state = app_state(console.app)
+    entry = state.voting.catalog.get(ECOLOGY)
+    candidates = list(entry.candidates)
+    with state.db.session() as session:
+        for n in range(36):
+            pushed = n < 12
+            session.add(
+                Vote(
+                    ballot_id=ECOLOGY,
+                    voter_key=secrets.token_hex(16),
+                    period_key="window",
+                    choices=candidates[1] if pushed else candidates[n % len(candidates)],
+                    receipt_digest=secrets.token_hex(32),
+                    created_at=to_db(entry.ballot.opens + timedelta(minutes=7 * n)),
+                    address_key=secrets.token_hex(16),
+                    network_key="pushed-network" if pushed else secrets.token_hex(8),
+                    device_key=secrets.token_hex(8),
+                )
+            )
+        session.commit()
+
+
+def test_console_a_cluster_is_shown_and_invalidated_whole_after_confirmation(
+    console: Console,
+) -> None:
+    _seed_cluster(console)
+    admin = console.signed_in(console.enrol("管理乙", Role.ADMIN))
+    shown = admin.get(f"/admin/ballots/{ECOLOGY}")
+    assert shown.status_code == 200 and "同一网络地址段" in shown.text and "12 张" in shown.text
+    csrf = csrf_of(shown.text)
+    path = f"/admin/ballots/{ECOLOGY}/clusters/invalidate"
+    cluster_id = "network:pushed-network"
+    short = admin.post(path, data={"csrf": csrf, "cluster_id": cluster_id, "reason": "短"})
+    assert short.status_code == 422
+    asked = admin.post(
+        path, data={"csrf": csrf, "cluster_id": cluster_id, "reason": "同一网段集中投票"}
+    )
+    assert asked.status_code == 200 and "确认作废 12 张选票" in asked.text
+    assert _actions(console, "cluster.invalidate") == []  # the confirmation changes nothing
+    done = admin.post(
+        path,
+        data={
+            "csrf": csrf,
+            "cluster_id": cluster_id,
+            "reason": "同一网段集中投票",
+            "confirm": "yes",
+        },
+    )
+    assert done.status_code == 303
+    assert _actions(console, "cluster.invalidate") == [("管理乙", f"ballot:{ECOLOGY}")]
+    results = console.client().get(f"/api/ballots/{ECOLOGY}/results").json()
+    assert results["counted_votes"] == 24 and len(results["invalidated"]) == 12
+    assert {item["category"] for item in results["invalidated"]} == {"network"}
+    observer = console.signed_in(console.enrol("观察丙", Role.OBSERVER))
+    refused = observer.post(
+        path,
+        data={
+            "csrf": csrf_of(observer.get("/admin/").text),
+            "cluster_id": cluster_id,
+            "reason": "同一网段集中投票",
+        },
+    )
+    assert refused.status_code == 403
