@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from award.content import Content
 from vote_api.core import audit
 from vote_api.core.captcha import IMAGE_ALPHABET, CaptchaService
+from vote_api.core.csvcells import safe_row
 from vote_api.core.errors import APIError
 from vote_api.core.settings import Settings
 from vote_api.core.timeutil import from_db, to_db
@@ -536,11 +537,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def export_csv(
     session: Session, content: Content, filters: CaseFilter, actor: str, now: datetime
 ) -> str:
@@ -568,9 +564,7 @@ def export_csv(
         row["reporter_kind"] = row["reporter_kind_label"]
         row["status"] = row["status_label"]
         row["purged"] = "是" if row["purged"] else "否"
-        writer.writerow(
-            [_cell(str(row[key] if row[key] is not None else "")) for key, _ in CSV_COLUMNS]
-        )
+        writer.writerow(safe_row(row[key] for key, _ in CSV_COLUMNS))
     return out.getvalue()
 
 
