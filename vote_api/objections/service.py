@@ -132,25 +132,13 @@ def file_case(
     session: Session,
     *,
     objections: Objections,
-    captcha: CaptchaService,
     notice_id: str,
     year: int,
     submission: Submission,
     files: list[ReceivedFile],
     now: datetime,
 ) -> tuple[ObjectionCase, str]:
-    """Consume the captcha and store the case with its files' records; return it and its key."""
-    try:
-        captcha.check(
-            session,
-            submission.captcha_id,
-            submission.captcha_answer,
-            f"objection:{notice_id}",
-            now,
-        )
-    except APIError:
-        session.commit()  # the challenge is used up, right or wrong
-        raise
+    """Store the case with its files' records (its captcha was consumed first); return it and its key."""
     sealer = objections.sealer
     for _attempt in range(10):
         case_number = new_case_number(now)
@@ -200,6 +188,21 @@ def file_case(
             503, "case_number_busy", "暂时无法分配案件编号，异议未能提交，请重新提交"
         ) from None
     return case, key
+
+
+def consume_captcha(
+    session: Session,
+    captcha: CaptchaService,
+    challenge_id: str,
+    answer: str,
+    notice_id: str,
+    now: datetime,
+) -> None:
+    """Use up an objection's captcha (committed, right or wrong); refuse a wrong one."""
+    try:
+        captcha.check(session, challenge_id[:64], answer[:16], f"objection:{notice_id}", now)
+    finally:
+        session.commit()  # the challenge is used up, right or wrong
 
 
 def withdraw_case(session: Session, case_id: int) -> None:
