@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .conftest import ANSWER, NOTICE, PDF, Env, individual
@@ -48,7 +49,9 @@ def _send_big_upload(env: Env, headers: dict[str, str], fields_first: dict[str, 
         "query_string": b"", "headers": raw_headers, "client": ("127.0.0.9", 5000),
         "server": ("testserver", 80), "root_path": "",
     }  # fmt: skip
-    asyncio.run(env.app(scope, receive, send))
+    # In a thread of its own: Playwright's sync API may hold an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, env.app(scope, receive, send)).result()
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return status, body.decode(), read
