@@ -99,6 +99,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     build_site(args.site, demo_dir)
     import uvicorn
 
+    from vote_api.core.serving import server_limits
     from vote_api.core.settings import Settings
     from vote_api.main import create_app
 
@@ -118,8 +119,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # No access log: it would record every visitor's address (personal data).
     # No access log (it would record visitors' addresses); no proxy headers: the app itself
     # decides, from SZMQA_TRUSTED_PROXIES, whether to believe X-Forwarded-For.
+    # Bounded request heads, idle connections and concurrency (vote_api/core/serving.py).
     uvicorn.run(
-        app, host=args.host, port=args.port, log_level="info", access_log=False, proxy_headers=False
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        access_log=False,
+        proxy_headers=False,
+        **server_limits(),
     )
     return 0
 

@@ -14,11 +14,15 @@ from award.problems import ContentError
 from vote_api.captchas import router as captchas
 from vote_api.console.mount import install_console
 from vote_api.core import health
+from vote_api.core.apidocs import DOCS_POLICY, install_docs
 from vote_api.core.bodylimit import BodyLimit, api_body_limits
 from vote_api.core.captcha import AnswerSource, CaptchaService
 from vote_api.core.content import ContentHolder, refuse_to_start
+from vote_api.core.crossorigin import CrossSiteGuard
+from vote_api.core.csp import site_policy
 from vote_api.core.db import Database
 from vote_api.core.errors import install_error_handlers
+from vote_api.core.headers import SecurityHeaders
 from vote_api.core.keys import with_keys
 from vote_api.core.limits import install_limiter, make_limiter
 from vote_api.core.rendering import drawing
@@ -36,6 +40,7 @@ from vote_api.voting import router as voting
 from vote_api.voting.service import build_voting
 
 API_PREFIX = "/api"
+DOCS_PATH = f"{API_PREFIX}/docs"
 #: The one route whose body may be large: an objection with its evidence files.
 OBJECTION_FILING_PATH = rf"{API_PREFIX}/notices/[^/]+/objections/?"
 
@@ -91,7 +96,7 @@ def create_app(
         title="深圳市市长质量奖 网络投票与异议受理服务",
         version="1.0",
         lifespan=lifespan,
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # installed below, from this host's files, outside production
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
@@ -102,7 +107,17 @@ def create_app(
             API_PREFIX, OBJECTION_FILING_PATH, settings.objection_max_request_bytes
         ),
     )
+    # Outermost last: headers on every answer, then cross-site refusals before any body.
+    app.add_middleware(CrossSiteGuard, prefix=API_PREFIX)
+    app.add_middleware(
+        SecurityHeaders,
+        api_prefix=API_PREFIX,
+        site_policy=site_policy(settings.site_dir),
+        policies={DOCS_PATH: DOCS_POLICY},
+    )
     install_error_handlers(app)
+    if settings.environment != "production":
+        install_docs(app, DOCS_PATH, f"{API_PREFIX}/openapi.json")
     routers = (
         health.router,
         captchas.router,

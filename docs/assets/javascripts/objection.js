@@ -383,10 +383,17 @@
     var letters = data.getAll("letter").filter(function (file) { return file && file.name; });
     data.delete("letter");
     letters.forEach(function (file) { data.append("letter", file, file.name); });
-    data.set("captcha_id", captchaId || "");
+    // The captcha travels in headers: the service checks it before it reads the attachments.
+    var captchaHeaders = {
+      "X-Captcha-Id": captchaId || "",
+      "X-Captcha-Answer": encodeURIComponent(captchaAnswer.value.trim())
+    };
+    data.delete("captcha_id");
+    data.delete("captcha_answer");
     submit.disabled = true;
     progress.textContent = "正在提交，附件较大时需要一些时间……";
-    fetch(api + "/notices/" + encodeURIComponent(noticeId) + "/objections", { method: "POST", body: data })
+    fetch(api + "/notices/" + encodeURIComponent(noticeId) + "/objections",
+      { method: "POST", body: data, headers: captchaHeaders })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           return [response, body];
