@@ -413,12 +413,12 @@
             return { field: index === 0 ? FIELD_OF_CODE[body.code] : null, message: message };
           });
         showErrors(items);
-        // The service checks the fields before it uses up the captcha: only a refusal of the
-        // captcha itself, or a failure after it, needs a new one.
+        // The service checks the captcha before it reads the attachments, so any refusal
+        // after that point has used it: a new one is shown (what was typed stays).
         var code = body.code || "";
-        if (code.indexOf("captcha_") === 0 || pair[0].status >= 500 || code === "rate_limited") {
-          loadCaptcha(captchaKind);
-        }
+        var before = ["notice_not_found", "objection_closed", "objection_not_open",
+          "cross_site_refused"];
+        if (before.indexOf(code) < 0) loadCaptcha(captchaKind);
       })
       .catch(function () {
         progress.textContent = "";
