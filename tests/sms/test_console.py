@@ -13,7 +13,7 @@ from vote_api.voting.sms.console import BANNER, ConsoleGateway
 PHONE = "13712345678"
 
 
-def test_development_logs_the_number_and_code_under_the_banner(
+def test_development_logs_the_code_and_the_masked_number_under_the_banner(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     console = ConsoleGateway()
@@ -23,7 +23,8 @@ def test_development_logs_the_number_and_code_under_the_banner(
     [record] = caplog.records
     assert record.levelno == logging.WARNING
     assert BANNER in record.getMessage() and "未发送短信" in record.getMessage()
-    assert PHONE in record.getMessage() and "123456" in record.getMessage()
+    assert "137********" in record.getMessage() and "123456" in record.getMessage()
+    assert PHONE not in record.getMessage()  # no full number in any log
     assert console.last_code(PHONE) == "123456"
 
 
