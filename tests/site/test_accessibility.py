@@ -19,7 +19,7 @@ from vote_api.core.settings import Settings
 pytestmark = pytest.mark.browser
 
 #: The demo publicity open for objections at NOW, and GB 11643's own example number.
-OBJECTION_NOTICE = "2026-11-23-publicity"
+OBJECTION_NOTICE = "demo-2026-11-23-publicity"
 VALID_ID_NUMBER = "11010519491231002X"
 OBJECTION_ANSWER = IMAGE_ANSWER
 

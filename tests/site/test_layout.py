@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 pytestmark = pytest.mark.browser
-PUBLICITY = "2026-11-23-publicity"
+PUBLICITY = "demo-2026-11-23-publicity"
 
 
 def test_phone_shows_each_entrant_as_a_card_without_sideways_scrolling(page: Any, demo_site_url):

@@ -78,7 +78,7 @@ def test_formal_notice_has_number_signature_date_and_print_button(tiny_site):
     assert html.index("正文。") < signature < html.index("社会公示名单</h2>")
     block = html[signature : html.index("</div>", signature)]
     assert "深圳市市长质量奖评定委员会秘书处" in block
-    assert '<time datetime="2026-11-20">2026年11月20日</time>' in block
+    assert '<time datetime="2026-11-16">2026年11月16日</time>' in block
     assert "data-award-print" in html and "打印本公告" in html
     assert 'class="award-print-header"' in html
 
@@ -97,7 +97,7 @@ def test_notices_index_is_a_table_with_dates_in_chinese(tiny_site):
     site.build()
     html = site.html("notices/index.html")
     assert '<table class="award-list award-notices">' in html
-    assert '<time datetime="2026-11-20">2026年11月20日</time>' in html
+    assert '<time datetime="2026-11-16">2026年11月16日</time>' in html
     assert '<a href="2026-11-16-publicity/">2026年度拟奖名单公示</a>' in html
     assert "深质奖秘〔2026〕12号" in html
     text = re.sub(r"<[^>]+>", " ", html)
@@ -172,7 +172,7 @@ def test_home_page_lists_latest_notices_open_windows_and_closed_votes(tiny_site)
     news = html[html.index('<section class="award-home"') :]
     news = news[: news.index("</section>")]
     assert "最新公告" in news
-    assert '<time datetime="2026-11-20">2026年11月20日</time>' in news
+    assert '<time datetime="2026-11-16">2026年11月16日</time>' in news
     assert '<a href="notices/2026-11-16-publicity/">2026年度拟奖名单公示</a>' in news
     windows = re.findall(r'<li class="award-home__window"[^>]*>(.*?)</li>', news)
     assert any("公示" in item and "2026-11-16-publicity" in item for item in windows)

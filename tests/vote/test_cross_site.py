@@ -102,6 +102,6 @@ def test_cross_site_form_posted_from_another_origin_in_chromium(
     answer = page.evaluate(
         """async () => (await fetch('/api/captchas', {method: 'POST',
             headers: {'Content-Type': 'application/json'},
-            body: JSON.stringify({purpose: 'vote', target: '2026-culture', kind: 'image'})})).status"""
+            body: JSON.stringify({purpose: 'vote', target: 'demo-2026-culture', kind: 'image'})})).status"""
     )
     assert answer == 200
