@@ -88,9 +88,15 @@ def test_filing_with_an_unknown_document_kind_is_refused(env: Any) -> None:
     assert "证件类型" in response.json()["message"] and "护照" in response.json()["message"]
 
 
-def test_a_refusal_about_the_fields_leaves_the_captcha_usable(env: Any) -> None:
+def test_a_refusal_about_the_fields_comes_after_the_captcha_and_a_new_one_is_needed(
+    env: Any,
+) -> None:
+    # The captcha is checked (and used) before the attachments are read, so that a script
+    # cannot make the service read 100 MB with a made-up captcha; the page then shows a new one.
     captcha = env.captcha()
     refused = env.file(individual(phone="12345", captcha_id=captcha, captcha_answer=ANSWER))
     assert refused.status_code == 422 and refused.json()["code"] == "phone_invalid"
-    accepted = env.file(individual(captcha_id=captcha, captcha_answer=ANSWER))
+    reused = env.file(individual(captcha_id=captcha, captcha_answer=ANSWER))
+    assert reused.status_code == 400 and reused.json()["code"] == "captcha_invalid"
+    accepted = env.file(individual())
     assert accepted.status_code == 201, accepted.text

@@ -104,7 +104,7 @@ STATES: dict[str, Callable[[Any, str], None]] = {
     "notices": _go("/notices/"),
     "notice": _go(f"/notices/{OBJECTION_NOTICE}/"),
     "years": _go("/awards/"),
-    "year": _go("/awards/2026/"),
+    "year": _go("/awards/demo-2026/"),
     "vote": _go("/vote/", f"#ballot-{CULTURE}"),
     "vote-error": _vote_error,
     "vote-success": _vote_success,

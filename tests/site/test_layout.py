@@ -12,7 +12,7 @@ PUBLICITY = "demo-2026-11-23-publicity"
 
 def test_phone_shows_each_entrant_as_a_card_without_sideways_scrolling(page: Any, demo_site_url):
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{demo_site_url}/awards/2026/")
+    page.goto(f"{demo_site_url}/awards/demo-2026/")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
     row = page.locator("table.award-list tbody tr").first
     assert row.evaluate("r => getComputedStyle(r).display") == "grid"
@@ -27,7 +27,7 @@ def test_phone_shows_each_entrant_as_a_card_without_sideways_scrolling(page: Any
 
 def test_laptop_short_columns_never_wrap(page: Any, demo_site_url):
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto(f"{demo_site_url}/awards/2026/")
+    page.goto(f"{demo_site_url}/awards/demo-2026/")
     for label in ("序号", "类型", "等次"):
         header = page.locator("table.award-list thead th", has_text=label).first
         if header.count():

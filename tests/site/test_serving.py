@@ -31,7 +31,7 @@ def client(tmp_path: Path, demo_dir: Path, demo_site: Path) -> Iterator[Any]:
 
 
 def test_pages_are_compressed_and_revalidated(client: Any) -> None:
-    response = client.get("/awards/2026/", headers={"Accept-Encoding": "gzip"})
+    response = client.get("/awards/demo-2026/", headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200
     assert response.headers["content-encoding"] == "gzip"
     assert response.headers["cache-control"] == "no-cache"

@@ -15,6 +15,7 @@ CULTURE = "demo-2026-culture"  # period day, one choice
 SOCIAL = "demo-2026-social"  # period window, two choices
 ECOLOGY = "demo-2026-ecology"  # closed
 MANAGEMENT = "demo-2026-management"  # upcoming
+SERVICE = "demo-2026-service"  # window, phone-verified voters
 
 
 def known_answer(kind: CaptchaKind) -> str:

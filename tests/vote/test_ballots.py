@@ -7,13 +7,19 @@ from datetime import datetime, timedelta
 from award.moments import SHANGHAI
 
 from .conftest import AppFactory, Clock, Env
-from .support import CULTURE, ECOLOGY, MANAGEMENT, SOCIAL
+from .support import CULTURE, ECOLOGY, MANAGEMENT, SERVICE, SOCIAL
 
 
 def test_ballots_list_every_demo_ballot_with_its_state(env: Env) -> None:
     body = env.client.get("/api/ballots").json()
     states = {ballot["id"]: ballot["state"] for ballot in body["ballots"]}
-    assert states == {CULTURE: "open", SOCIAL: "open", ECOLOGY: "closed", MANAGEMENT: "upcoming"}
+    assert states == {
+        CULTURE: "open",
+        SOCIAL: "open",
+        ECOLOGY: "closed",
+        MANAGEMENT: "upcoming",
+        SERVICE: "open",
+    }
     assert datetime.fromisoformat(body["now"]) == env.clock()
 
 
@@ -24,6 +30,8 @@ def test_ballots_detail_carries_candidates_window_and_rule(env: Env) -> None:
         "period": "window",
         "period_text": "投票期内每人只能投一次",
         "max_choices": 2,
+        "identity": "device",
+        "identity_text": "每个浏览器凭其投票标识（Cookie）投票",
     }
     assert [c["id"] for c in ballot["candidates"]] == ["SO01", "SO02", "SO03"]
     assert all("（演示）" in c["name"] for c in ballot["candidates"])
@@ -54,3 +62,8 @@ def test_ballots_state_follows_the_server_clock(make_env: AppFactory) -> None:
     clock.moment = closes
     assert env.ballot(CULTURE)["state"] == "closed"
     assert env.ballot(CULTURE)["results_public"] is True
+
+
+def test_ballots_the_demo_phone_ballot_says_how_voters_prove_themselves(env: Env) -> None:
+    rule = env.ballot(SERVICE)["rule"]
+    assert rule["identity"] == "phone" and "短信验证码" in rule["identity_text"]
