@@ -98,6 +98,21 @@ StartMoment = Annotated[datetime, BeforeValidator(_start_moment)]
 EndMoment = Annotated[datetime, BeforeValidator(_end_moment)]
 
 
+class VoterProof(StrEnum):
+    """How a ballot tells its voters apart."""
+
+    PHONE = "phone"
+    DEVICE = "device"
+
+    @property
+    def label(self) -> str:
+        """What the vote page tells the voter."""
+        return {
+            "phone": "每个中国大陆手机号码凭短信验证码投票",
+            "device": "每个浏览器凭其投票标识（Cookie）投票",
+        }[self.value]
+
+
 class Ballot(Strict):
     """The online public vote (网络公众投票) of a category's social-evaluation stage."""
 
@@ -110,6 +125,11 @@ class Ballot(Strict):
     max_choices: Annotated[int, Field(ge=1, le=20)] = 1
     show_counts_while_open: bool = False
     daily_cap_per_address: Annotated[int, Field(ge=1, le=100_000)] = 200
+    #: A verified mobile number by default: a browser cookie is dropped at will, so the
+    #: device proof is only for low-stakes ballots that choose it in the year file.
+    identity: VoterProof = VoterProof.PHONE
+    #: Refuse numbers of virtual operators and data-only / IoT segments (phone ballots).
+    refuse_virtual_numbers: bool = True
     #: Set from the year's ``demo`` flag: a demo ballot's window uses the demo calendar.
     _demo: bool = PrivateAttr(default=False)
 

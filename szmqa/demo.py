@@ -182,7 +182,13 @@ def _stages() -> dict[str, list[Any]]:
 
 
 def _ballot(
-    year: int, category: Category, opens: date, closes: date, period: str, max_choices: int = 1
+    year: int,
+    category: Category,
+    opens: date,
+    closes: date,
+    period: str,
+    max_choices: int = 1,
+    identity: str = "device",
 ) -> dict[str, Any]:
     return {
         "id": f"{DEMO_PREFIX}{year}-{category.value}",
@@ -192,6 +198,7 @@ def _ballot(
         "closes": f"{closes} 17:00",
         "period": period,
         "max_choices": max_choices,
+        "identity": identity,
     }
 
 

@@ -30,6 +30,7 @@ from vote_api.objections.service import Objections
 from vote_api.schema import prepare_schema
 from vote_api.state import AppState
 from vote_api.voting import admin_router as voting_admin
+from vote_api.voting import phone_router
 from vote_api.voting import router as voting
 from vote_api.voting.service import build_voting
 
@@ -105,6 +106,7 @@ def create_app(
         health.router,
         captchas.router,
         voting.router,
+        phone_router.router,
         voting_admin.router,
         objections.router,
         objections_admin.router,

@@ -6,7 +6,7 @@ from vote_api.core.audit import AuditEntry
 from vote_api.core.auth import AdminToken
 from vote_api.core.captcha import CaptchaChallenge
 from vote_api.objections.models import ObjectionCase, ObjectionEvent, ObjectionFile
-from vote_api.voting.models import Vote
+from vote_api.voting.models import NetworkDay, SmsCode, SmsQuota, Vote
 
 TABLES = (
     AdminToken,
@@ -16,4 +16,7 @@ TABLES = (
     ObjectionEvent,
     ObjectionFile,
     Vote,
+    NetworkDay,
+    SmsCode,
+    SmsQuota,
 )

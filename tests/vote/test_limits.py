@@ -131,4 +131,9 @@ def test_limits_redis_down_falls_back_to_memory_never_a_500(
         ]
     assert 500 not in statuses
     assert statuses[-1] == 429  # the in-process fallback still limits
-    assert any("falling back to in-memory" in r.getMessage() for r in caplog.records)
+    unreachable = [r for r in caplog.records if "rate-limit storage unreachable" in r.getMessage()]
+    assert (
+        len(unreachable) == 1 and unreachable[0].levelno == logging.WARNING
+    )  # once, not per request
+    health = env.client.get("/api/health").json()
+    assert health == {"status": "degraded", "rate_limit_storage": "unreachable"}

@@ -14,10 +14,10 @@ from vote_api.deps import CaptchaDep, ContentDep, DatabaseDep, IdentityDep, NowD
 
 def captcha_scope(content: Content, purpose: str, target: str) -> str:
     """The scope a challenge is bound to; refuses an unknown ballot or notice."""
-    if purpose == "vote":
+    if purpose in ("vote", "sms"):
         if not any(ballot.id == target for _, ballot in content.ballots()):
-            raise APIError(404, "ballot_not_found", f"没有编号为 {target} 的投票")
-        return f"vote:{target}"
+            raise APIError(404, "ballot_not_found", f"没有编号为 {target[:40]} 的投票")
+        return f"{purpose}:{target}"
     notice = content.notice(target)
     if notice is None or not notice.meta.objections:
         raise APIError(404, "notice_not_found", f"没有编号为 {target} 的可提出异议的公示")
@@ -46,7 +46,7 @@ async def issue_captcha(
     )
     # Drawing is CPU work: in the drawing process, off the database thread and the GIL.
     media_type, data = await drawing.draw(body.kind.value, answer)
-    if body.purpose == "vote":
+    if body.purpose != "objection":
         identity.remember(request, response, voter)  # a new visitor gets a voter token
     return CaptchaOut(
         captcha_id=challenge_id,

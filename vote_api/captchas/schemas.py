@@ -10,11 +10,11 @@ from vote_api.core.captcha import CaptchaKind
 
 
 class CaptchaRequest(BaseModel):
-    """What the captcha is for: a vote on a ballot, or an objection to a notice."""
+    """What the captcha is for: a vote or an SMS code for a ballot, or an objection to a notice."""
 
     model_config = ConfigDict(extra="forbid")
 
-    purpose: Literal["vote", "objection"]
+    purpose: Literal["vote", "sms", "objection"]
     target: str = Field(min_length=1, max_length=80)
     kind: CaptchaKind = CaptchaKind.IMAGE
 

@@ -57,3 +57,17 @@ def request_address(request: Request) -> str:
             request, core_state(request.app).settings.trusted_proxies
         )
     return address
+
+
+#: The prefix lengths of an "address network": what one household, office or NAT pool shares.
+IPV4_NETWORK_PREFIX = 24
+IPV6_NETWORK_PREFIX = 48
+
+
+def address_network(address: str) -> str:
+    """The network of a client address: IPv4 /24 or IPv6 /48 (the text itself if unparsable)."""
+    parsed = _parse(address)
+    if parsed is None:
+        return address
+    prefix = IPV4_NETWORK_PREFIX if parsed.version == 4 else IPV6_NETWORK_PREFIX
+    return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))

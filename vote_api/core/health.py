@@ -1,21 +1,31 @@
-"""Liveness: the bare endpoint the benchmark compares against."""
+"""Liveness: the bare endpoint the benchmark compares against, and whether limits are shared."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Literal
+
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
+
+from vote_api.core.limits import storage_degraded
+from vote_api.core.state import core_state
 
 
 class HealthOut(BaseModel):
-    """Whether the service answers."""
+    """Whether the service answers, and whether the shared rate-limit storage is reachable."""
 
-    status: str
+    status: Literal["ok", "degraded"]
+    rate_limit_storage: Literal["ok", "unreachable"]
 
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=HealthOut)
-async def health() -> HealthOut:
-    """Whether the service answers."""
-    return HealthOut(status="ok")
+async def health(request: Request) -> HealthOut:
+    """``ok``, or ``degraded`` while the rate-limit storage (Redis) is unreachable."""
+    degraded = storage_degraded(core_state(request.app).limiter)
+    return HealthOut(
+        status="degraded" if degraded else "ok",
+        rate_limit_storage="unreachable" if degraded else "ok",
+    )

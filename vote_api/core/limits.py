@@ -6,13 +6,13 @@ registers each such route with the app's own slowapi ``Limiter`` when the app is
 the dependency asks that limiter on every request (slowapi's own check, with its fallback).
 
 If the shared storage (Redis) is down, the limiter falls back to per-process in-memory
-limits and logs it, rather than failing every request: the captcha and the database's
-one-vote-per-voter constraint still hold, and the limits come back with Redis.
+limits rather than failing every request, and the change is logged once each way and shown
+by ``/api/health``: the captcha, the one-vote-per-voter constraint and the daily cap per
+network (all in the database) still hold, and the shared limits come back with Redis.
 """
 
 from __future__ import annotations
 
-import functools
 import inspect
 import logging
 import math
@@ -24,7 +24,6 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.params import Depends as DependsParam
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from limits import RateLimitItem, parse
 from slowapi import Limiter
 from slowapi.errors import RateLimitExceeded
 
@@ -45,6 +44,9 @@ VOTE_LIMIT = "20/minute;200/hour"
 RECEIPT_LIMIT = "60/minute"
 OBJECTION_LIMIT = "5/minute;20/hour"
 FOLLOW_UP_LIMIT = "30/minute"
+#: SMS codes cost money and reach a person: a few per address per hour.
+SMS_LIMIT = "5/minute;20/hour"
+VERIFY_LIMIT = "20/minute;100/hour"
 
 
 def client_key(request: Request) -> str:
@@ -73,29 +75,6 @@ def make_limiter(settings: Settings) -> Limiter:
     return limiter
 
 
-@functools.lru_cache(maxsize=256)
-def _per_day(cap: int) -> RateLimitItem:
-    return parse(f"{cap}/day")
-
-
-def hit_daily_cap(limiter: Limiter, cap: int, *keys: str) -> int | None:
-    """Count one hit against a per-day cap; return seconds to wait if the cap is reached.
-
-    Used for caps that depend on the request (a ballot's daily cap per address).
-    """
-    if not limiter.enabled:
-        return None
-    item = _per_day(cap)
-    try:
-        if limiter.limiter.hit(item, *keys):
-            return None
-        reset_at, _remaining = limiter.limiter.get_window_stats(item, *keys)
-    except Exception:  # the shared storage is down: fail open, as the limiter does
-        log.warning("rate-limit storage unavailable; daily cap not applied")
-        return None
-    return max(1, math.ceil(reset_at - time.time()))
-
-
 class RateLimit:
     """The dependency of a limited route: the app's limiter checks the route's limits."""
 
@@ -105,8 +84,32 @@ class RateLimit:
     async def __call__(self, request: Request) -> None:
         """Count this request against the route's limits; 429 once one is reached."""
         limiter = core_state(request.app).limiter
-        # slowapi's per-route check (the one its decorator runs), with its storage fallback.
-        limiter._check_request_limit(request, request.scope["endpoint"], False)
+        try:
+            # slowapi's per-route check (the one its decorator runs), with its storage fallback.
+            limiter._check_request_limit(request, request.scope["endpoint"], False)
+        finally:
+            report_storage_state(limiter)
+
+
+#: The storage state last logged, per limiter: a change is logged once, not per request.
+_LOGGED_DEAD: dict[int, bool] = {}
+
+
+def storage_degraded(limiter: Limiter) -> bool:
+    """Whether the shared rate-limit storage is unreachable (limits are per process meanwhile)."""
+    return bool(getattr(limiter, "_storage_dead", False))
+
+
+def report_storage_state(limiter: Limiter) -> None:
+    """Log once when the shared storage goes away (WARNING) and once when it is back (INFO)."""
+    dead = storage_degraded(limiter)
+    if _LOGGED_DEAD.get(id(limiter), False) == dead:
+        return
+    _LOGGED_DEAD[id(limiter)] = dead
+    if dead:
+        log.warning("rate-limit storage unreachable: limits now count per process until it is back")
+    else:
+        log.info("rate-limit storage reachable again: shared limits restored")
 
 
 def rate_limit(spec: str) -> DependsParam:

@@ -38,6 +38,16 @@ class Settings(BaseSettings):
     demo_dir: Path | None = None
     site_dir: Path | None = None
     data_dir: Path = Path("var")
+    #: SMS gateway for phone ballots: console (development and demo: no SMS is sent, the code
+    #: is shown on the page), aliyun or tencent.
+    sms_kind: Literal["console", "aliyun", "tencent"] = "console"
+    sms_access_key_id: str = ""
+    sms_access_key_secret: SecretStr = SecretStr("")
+    sms_sign_name: str = ""
+    sms_template_id: str = ""
+    sms_app_id: str = ""
+    sms_endpoint: str = ""
+    sms_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 5.0
     captcha_ttl_seconds: Annotated[int, Field(ge=30, le=1800)] = 300
     voter_cookie_days: Annotated[int, Field(ge=1, le=400)] = 180
     # Objections: where encrypted evidence is kept, and the limits of one objection.

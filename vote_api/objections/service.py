@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from award.content import Content
 from award.models import DEMO_PREFIX
 from vote_api.core import audit
-from vote_api.core.captcha import IMAGE_ALPHABET, CaptchaService
+from vote_api.core.captcha import CaptchaService
 from vote_api.core.errors import APIError
 from vote_api.core.settings import Settings
 from vote_api.core.timeutil import from_db, to_db
@@ -37,8 +37,8 @@ from vote_api.objections.models import (
 from vote_api.objections.rules import Submission
 from vote_api.objections.storage import UploadStore
 
-#: Case numbers and keys use the captcha's alphabet: no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B.
-ALPHABET = IMAGE_ALPHABET
+#: Case numbers and keys: no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B (fixed: issued numbers use it).
+ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
 CASE_CODE_LENGTH = 6
 KEY_GROUPS = 4
 KEY_GROUP_LENGTH = 5

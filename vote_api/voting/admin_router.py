@@ -13,10 +13,15 @@ from vote_api.core.audit import AuditEntry, record
 from vote_api.core.timeutil import from_db
 from vote_api.deps import AdminDep, CatalogDep, DatabaseDep, NowDep, require_admin
 from vote_api.voting import review
+from vote_api.voting.anomalies import find_clusters, load_votes, split_of
 from vote_api.voting.schemas import (
     AdminCandidateCount,
     AdminTallyOut,
+    AnomaliesOut,
     AuditEntryOut,
+    ClusterInvalidatedOut,
+    ClusterInvalidateIn,
+    ClusterOut,
     InvalidatedOut,
     InvalidateIn,
 )
@@ -83,6 +88,71 @@ async def invalidate_vote(
     )
     return InvalidatedOut(
         vote_id=vote_id, ballot_id=ballot_id, receipt_digest=digest, reason=reason
+    )
+
+
+@router.get("/ballots/{ballot_id}/anomalies", response_model=AnomaliesOut)
+async def anomalies(
+    ballot_id: str, catalog: CatalogDep, db: DatabaseDep, now: NowDep, admin: AdminDep
+) -> AnomaliesOut:
+    """Clusters of suspicious votes (bursts; shared network, device, user agent, number block)."""
+    entry = catalog.get(ballot_id)
+
+    def work(session: Session) -> AnomaliesOut:
+        votes = load_votes(session, entry.id)
+        clusters = find_clusters(votes)
+        record(session, at=now, actor=admin.name, action="anomalies.view", target=entry.id)
+        session.commit()
+        total = len(votes)
+        return AnomaliesOut(
+            ballot_id=entry.id,
+            counted_votes=total,
+            overall_split=dict(split_of(votes).most_common()),
+            clusters=[
+                ClusterOut(
+                    id=c.id,
+                    kind=c.kind.value,
+                    kind_label=c.kind.label,
+                    description=c.description,
+                    size=c.size,
+                    share_of_ballot=round(c.size / total, 4) if total else 0.0,
+                    first_at=c.first_at,
+                    last_at=c.last_at,
+                    split=c.split,
+                    divergence=c.divergence,
+                    score=c.score,
+                    sample_vote_ids=c.sample,
+                )
+                for c in clusters
+            ],
+        )
+
+    return await db.run(work)
+
+
+@router.post("/ballots/{ballot_id}/anomalies", response_model=ClusterInvalidatedOut)
+async def invalidate_cluster(
+    ballot_id: str,
+    body: ClusterInvalidateIn,
+    catalog: CatalogDep,
+    db: DatabaseDep,
+    now: NowDep,
+    admin: AdminDep,
+) -> ClusterInvalidatedOut:
+    """Set aside every counted vote of a cluster with one reason, as one audited action."""
+    entry = catalog.get(ballot_id)
+    reason = body.reason.strip()
+    cluster, touched = await db.run(
+        lambda session: review.invalidate_cluster(
+            session, entry.id, body.cluster_id, reason, actor=admin.name, now=now
+        )
+    )
+    return ClusterInvalidatedOut(
+        ballot_id=entry.id,
+        cluster_id=cluster.id,
+        kind=cluster.kind.value,
+        reason=reason,
+        invalidated_vote_ids=touched,
     )
 
 

@@ -8,13 +8,14 @@ refused. A refusal never leaves a half-written vote; an accepted vote costs one 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from sqlmodel import Session
 
 from award.models import VotePeriod
+from award.moments import SHANGHAI
 from vote_api.core import rawsql
 from vote_api.core.captcha import CaptchaService
 from vote_api.core.errors import APIError
@@ -22,13 +23,18 @@ from vote_api.voting.catalog import BallotEntry
 from vote_api.voting.models import join_choices
 from vote_api.voting.receipts import new_receipt, receipt_digest
 
-#: Returns the seconds to wait when the address has reached the ballot's daily cap, else None.
-DailyCap = Callable[[], int | None]
-
 _INSERT_VOTE = rawsql.RawSQL(
     "INSERT INTO vote (ballot_id, voter_key, period_key, choices, receipt_digest, created_at,"
-    " address_key) VALUES (:ballot_id, :voter_key, :period_key, :choices, :receipt_digest,"
-    " :created_at, :address_key)"
+    " address_key, network_key, agent_key, device_key, phone_segment, phone_block)"
+    " VALUES (:ballot_id, :voter_key, :period_key, :choices, :receipt_digest, :created_at,"
+    " :address_key, :network_key, :agent_key, :device_key, :phone_segment, :phone_block)"
+)
+#: One more vote for the ballot, network and Beijing day; returns the day's count so far.
+_COUNT_NETWORK_DAY = rawsql.RawSQL(
+    "INSERT INTO vote_network_day (ballot_id, network_key, day, votes)"
+    " VALUES (:ballot_id, :network_key, :day, 1)"
+    " ON CONFLICT (ballot_id, network_key, day) DO UPDATE SET votes = vote_network_day.votes + 1"
+    " RETURNING votes"
 )
 
 
@@ -41,6 +47,18 @@ class _CapReached(Exception):
 
 
 @dataclass(frozen=True)
+class Traits:
+    """What review keeps of a vote's sender: keyed hashes, and a phone number's prefix."""
+
+    address_key: str
+    network_key: str
+    agent_key: str
+    device_key: str | None = None
+    phone_segment: str | None = None
+    phone_block: str | None = None
+
+
+@dataclass(frozen=True)
 class Submission:
     """A vote as the voter sent it, and who sent it (as keyed hashes)."""
 
@@ -49,7 +67,7 @@ class Submission:
     captcha_id: str
     captcha_answer: str
     voter_key: str
-    address_key: str
+    traits: Traits
 
 
 @dataclass(frozen=True)
@@ -59,6 +77,18 @@ class Accepted:
     receipt: str
     at: datetime
     period_key: str
+
+
+def beijing_day(now: datetime) -> str:
+    """The calendar day of a moment in Beijing time, as the daily cap counts it."""
+    return now.astimezone(SHANGHAI).date().isoformat()
+
+
+def seconds_to_next_day(now: datetime) -> int:
+    """Seconds until the next midnight in Beijing time."""
+    local = now.astimezone(SHANGHAI)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(), tzinfo=SHANGHAI)
+    return max(1, math.ceil((midnight - local).total_seconds()))
 
 
 def refuse_bad_choices(entry: BallotEntry, candidates: list[str]) -> None:
@@ -100,7 +130,8 @@ def daily_cap_reached(entry: BallotEntry, retry_after: int) -> APIError:
     return APIError(
         429,
         "daily_cap_reached",
-        f"您所在网络地址今天在“{entry.title}”中的投票次数已达上限，请在 {retry_after} 秒后再试",
+        f"您所在的网络今天在“{entry.title}”中计入的票数已达上限（每个网络每天 "
+        f"{entry.ballot.daily_cap_per_address} 票），请明天（北京时间 0 点以后）再来",
         {"Retry-After": str(retry_after)},
     )
 
@@ -111,7 +142,6 @@ def cast_vote(
     *,
     captcha: CaptchaService,
     now: datetime,
-    daily_cap: DailyCap,
 ) -> Accepted | APIError:
     """Consume the captcha, check the vote and record it; return the receipt or the refusal.
 
@@ -132,6 +162,7 @@ def cast_vote(
         return wrong_captcha
     receipt = new_receipt()
     period_key = entry.period_key(now)
+    traits = vote.traits
     try:
         with rawsql.savepoint(session, "szmqa_vote"):
             rawsql.execute(
@@ -144,13 +175,22 @@ def cast_vote(
                     "choices": join_choices(vote.candidates),
                     "receipt_digest": receipt_digest(receipt),
                     "created_at": rawsql.moment(session, now),
-                    "address_key": vote.address_key,
+                    "address_key": traits.address_key,
+                    "network_key": traits.network_key,
+                    "agent_key": traits.agent_key,
+                    "device_key": traits.device_key,
+                    "phone_segment": traits.phone_segment,
+                    "phone_block": traits.phone_block,
                 },
             )
-            # Counted only for a vote that would be stored; refusing rolls the row back.
-            retry_after = daily_cap()
-            if retry_after is not None:
-                raise _CapReached(retry_after)
+            # Counted only for a vote that would be stored; refusing rolls both rows back.
+            counted = rawsql.execute(
+                session,
+                _COUNT_NETWORK_DAY,
+                {"ballot_id": entry.id, "network_key": traits.network_key, "day": beijing_day(now)},
+            ).fetchone()[0]
+            if counted > entry.ballot.daily_cap_per_address:
+                raise _CapReached(seconds_to_next_day(now))
     except rawsql.integrity_error(session):
         return already_voted(entry)
     except _CapReached as cap:

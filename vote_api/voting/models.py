@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from vote_api.core.timeutil import moment_field
@@ -23,6 +23,7 @@ class Vote(SQLModel, table=True):
     __tablename__ = "vote"
     __table_args__ = (
         UniqueConstraint("ballot_id", "voter_key", "period_key", name="uq_vote_once_per_period"),
+        Index("ix_vote_ballot_created", "ballot_id", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -34,8 +35,32 @@ class Vote(SQLModel, table=True):
     receipt_digest: str = Field(max_length=64, unique=True)
     created_at: datetime = moment_field()
     address_key: str = Field(max_length=64)
+    #: What anomaly review needs, none of it naming a person: keyed hashes of the address
+    #: network (IPv4 /24, IPv6 /48), the user agent and the device cookie; the phone number's
+    #: operator segment (first 3 digits) and region block (next 4) on phone ballots.
+    network_key: str | None = Field(default=None, max_length=64)
+    agent_key: str | None = Field(default=None, max_length=64)
+    device_key: str | None = Field(default=None, max_length=64)
+    phone_segment: str | None = Field(default=None, max_length=3)
+    phone_block: str | None = Field(default=None, max_length=4)
     invalidated_at: datetime | None = moment_field(nullable=True)
     invalidated_reason: str | None = Field(default=None, max_length=500)
+    invalidated_category: str | None = Field(default=None, max_length=20)
+
+
+class NetworkDay(SQLModel, table=True):
+    """Votes recorded per ballot, address network and Beijing day: the durable daily cap.
+
+    Counted in the vote's own transaction (an upsert that returns the new count), so the cap
+    holds across restarts, workers and a rate-limit store that went away.
+    """
+
+    __tablename__ = "vote_network_day"
+
+    ballot_id: str = Field(max_length=40, primary_key=True)
+    network_key: str = Field(max_length=64, primary_key=True)
+    day: str = Field(max_length=10, primary_key=True)
+    votes: int = 0
 
 
 def join_choices(candidate_ids: list[str]) -> str:
@@ -46,3 +71,28 @@ def join_choices(candidate_ids: list[str]) -> str:
 def split_choices(stored: str) -> list[str]:
     """The candidate ids of a stored vote."""
     return [part for part in stored.split(",") if part]
+
+
+class SmsCode(SQLModel, table=True):
+    """A verification code sent to a number: only keyed hashes of the number and the code."""
+
+    __tablename__ = "sms_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone_key: str = Field(max_length=64, index=True)
+    code_hash: str = Field(max_length=64)
+    created_at: datetime = moment_field()
+    expires_at: datetime = moment_field()
+    attempts: int = 0
+    used: bool = False
+
+
+class SmsQuota(SQLModel, table=True):
+    """Codes sent to a number on a Beijing day, and when the last one went (resend pacing)."""
+
+    __tablename__ = "sms_quota"
+
+    phone_key: str = Field(max_length=64, primary_key=True)
+    day: str = Field(max_length=10, primary_key=True)
+    sent: int = 0
+    last_sent_at: datetime | None = moment_field(nullable=True)

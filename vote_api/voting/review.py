@@ -7,11 +7,12 @@ import io
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from vote_api.core.audit import record
 from vote_api.core.errors import APIError
 from vote_api.core.timeutil import from_db, to_db
+from vote_api.voting.anomalies import Cluster, find_clusters, load_votes
 from vote_api.voting.models import Vote
 
 CSV_COLUMNS = [
@@ -86,7 +87,7 @@ def invalidate(
     session.execute(
         update(Vote)
         .where(Vote.id == vote_id)  # type: ignore[arg-type]
-        .values(invalidated_at=to_db(now), invalidated_reason=reason)
+        .values(invalidated_at=to_db(now), invalidated_reason=reason, invalidated_category="manual")
     )
     record(
         session,
@@ -100,3 +101,41 @@ def invalidate(
     )
     session.commit()
     return ballot_id, digest
+
+
+def invalidate_cluster(
+    session: Session, ballot_id: str, cluster_id: str, reason: str, *, actor: str, now: datetime
+) -> tuple[Cluster, list[int]]:
+    """Set aside every counted vote of a cluster, as one audited action listing them all."""
+    cluster = next(
+        (c for c in find_clusters(load_votes(session, ballot_id)) if c.id == cluster_id), None
+    )
+    if cluster is None:
+        raise APIError(
+            404,
+            "cluster_not_found",
+            f"没有编号为 {cluster_id[:40]} 的可疑票群（可能已被处理或已变化），请刷新异常列表后重试",
+        )
+    touched = sorted(cluster.vote_ids)
+    session.execute(
+        update(Vote)
+        .where(col(Vote.id).in_(touched), col(Vote.invalidated_at).is_(None))
+        .values(
+            invalidated_at=to_db(now),
+            invalidated_reason=reason,
+            invalidated_category=cluster.kind.value,
+        )
+    )
+    record(
+        session,
+        at=now,
+        actor=actor,
+        action="cluster.invalidate",
+        target=f"ballot:{ballot_id}",
+        cluster=cluster.id,
+        kind=cluster.kind.value,
+        reason=reason,
+        votes=touched,
+    )
+    session.commit()
+    return cluster, touched

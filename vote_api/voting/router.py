@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from award.models import VoterProof
 from award.windows import WindowState
 from vote_api.core.client import request_address
 from vote_api.core.errors import APIError
 from vote_api.core.limits import RECEIPT_LIMIT, VOTE_LIMIT, rate_limit
 from vote_api.deps import CatalogDep, DatabaseDep, NowDep, VotingDep
 from vote_api.state import app_state
+from vote_api.voting.anomalies import CATEGORY_LABELS
 from vote_api.voting.casting import Submission, cast_vote
 from vote_api.voting.catalog import moment_words
 from vote_api.voting.receipts import normalise_receipt, receipt_digest
@@ -20,6 +23,7 @@ from vote_api.voting.schemas import (
     BallotOut,
     CandidateOut,
     CandidateResult,
+    InvalidatedReceipt,
     ReceiptOut,
     ResultsOut,
     VoteAccepted,
@@ -32,12 +36,19 @@ VOTE_REFUSALS: dict[int | str, dict[str, Any]] = {
     400: {
         "description": "验证码错误、失效或过期；未选择、重复选择、选择过多或不在名单中的候选对象"
     },
-    403: {"description": "投票尚未开始（ballot_not_open）或已经截止（ballot_closed）"},
+    401: {"description": "手机号码投票须先验证手机号码（phone_not_verified）"},
+    403: {
+        "description": "投票尚未开始（ballot_not_open）、已经截止（ballot_closed），或号码属于本投票不接受的号段"
+    },
     404: {"description": "没有这个投票"},
     409: {"description": "本期已经投过票（already_voted）"},
     422: {"description": "请求格式不正确或含有不接受的字段"},
     429: {"description": "请求过于频繁，或所在网络地址今天的投票次数已达上限（Retry-After）"},
 }
+
+SPECIAL_NUMBER_REFUSED = (
+    "本投票不接受虚拟运营商号段、物联网或上网卡号码，请改用其他中国大陆手机号码验证后投票"
+)
 
 RECEIPT_NOT_FOUND = (
     "没有找到这个回执码。请核对后重新输入（回执码形如 ACDE-FHJK-MNPR-TUVW，不区分大小写）"
@@ -60,29 +71,34 @@ router = APIRouter(tags=["votes"])
     dependencies=[rate_limit(VOTE_LIMIT)],
 )
 async def vote(request: Request, ballot_id: str, body: VoteIn) -> Response:
-    """Cast a vote: captcha, window, choices, daily cap per address, one per voter per period.
+    """Cast a vote: captcha, window, choices, daily cap per network, one per voter per period.
 
     The hot path: the app's parts are looked up directly rather than as dependencies, and
     the answer is serialised once (measured by bench/bench_vote.py).
     """
     voting = app_state(request.app).voting
     entry = voting.catalog.get(ballot_id)
-    voter = voting.identity.identify(request)
+    device = voting.identity.identify(request)  # set on phone ballots too: a review signal
     address = request_address(request)
     now = voting.now()
+    traits = voting.traits(request, address, device.key)
+    voter_key = device.key
+    if entry.ballot.identity is VoterProof.PHONE:
+        phone = voting.phones.require(request, now)
+        if phone.special and entry.ballot.refuse_virtual_numbers:
+            raise APIError(403, "phone_segment_refused", SPECIAL_NUMBER_REFUSED)
+        voter_key = phone.key
+        traits = replace(traits, phone_segment=phone.segment, phone_block=phone.block)
     submission = Submission(
         entry=entry,
         candidates=body.candidates,
         captcha_id=body.captcha_id,
         captcha_answer=body.captcha_answer,
-        voter_key=voter.key,
-        address_key=voting.address_key(address),
+        voter_key=voter_key,
+        traits=traits,
     )
-    daily_cap = voting.daily_cap(entry.id, entry.ballot.daily_cap_per_address, address)
     outcome = await voting.writer.write(
-        lambda session: cast_vote(
-            session, submission, captcha=voting.captcha, now=now, daily_cap=daily_cap
-        )
+        lambda session: cast_vote(session, submission, captcha=voting.captcha, now=now)
     )
     if isinstance(outcome, APIError):
         raise outcome
@@ -97,7 +113,7 @@ async def vote(request: Request, ballot_id: str, body: VoteIn) -> Response:
         ),
     )
     response = Response(accepted.model_dump_json(), status_code=201, media_type="application/json")
-    voting.identity.remember(request, response, voter)
+    voting.identity.remember(request, response, device)
     return response
 
 
@@ -175,9 +191,18 @@ async def results(ballot_id: str, catalog: CatalogDep, db: DatabaseDep, now: Now
                 count=item.count,
                 share=round(item.count / total, 4) if total else 0.0,
                 receipt_digests=item.receipts,
+                invalidated=item.invalidated,
             )
             for item in counted.candidates
         ],
         invalidated_receipt_digests=counted.invalidated_receipts,
+        invalidated=[
+            InvalidatedReceipt(
+                receipt_digest=digest,
+                category=category,
+                category_label=CATEGORY_LABELS.get(category, category),
+            )
+            for digest, category in counted.invalidated_categories
+        ],
         how_to_verify=HOW_TO_VERIFY,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from award.models import VotePeriod
 from award.windows import WindowState
@@ -113,13 +113,22 @@ class ReceiptOut(BaseModel):
 
 
 class CandidateResult(BaseModel):
-    """A candidate's count and the receipt digests behind it."""
+    """A candidate's count and the receipt digests behind it, and its invalidated votes."""
 
     id: str
     name: str
     count: int
     share: float
     receipt_digests: list[str]
+    invalidated: int = 0
+
+
+class InvalidatedReceipt(BaseModel):
+    """An invalidated vote's receipt digest and why, by category."""
+
+    receipt_digest: str
+    category: str
+    category_label: str
 
 
 class ResultsOut(BaseModel):
@@ -132,6 +141,7 @@ class ResultsOut(BaseModel):
     counted_votes: int
     candidates: list[CandidateResult]
     invalidated_receipt_digests: list[str]
+    invalidated: list[InvalidatedReceipt] = []
     how_to_verify: str
 
 
@@ -140,7 +150,7 @@ class InvalidateIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, Field(min_length=2, max_length=500)]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=500)]
 
 
 class InvalidatedOut(BaseModel):
@@ -181,3 +191,87 @@ class AuditEntryOut(BaseModel):
     action: str
     target: str
     detail: dict[str, object]
+
+
+class PhoneCodeIn(BaseModel):
+    """Ask for an SMS code: the ballot, the number, and a captcha issued for ``sms``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ballot_id: str = Field(min_length=1, max_length=40)
+    phone: str = Field(min_length=1, max_length=40)
+    captcha_id: str = Field(min_length=1, max_length=64)
+    captcha_answer: str = Field(min_length=1, max_length=16)
+
+
+class PhoneCodeSent(BaseModel):
+    """A code was sent: how long it is valid, when another may be asked for."""
+
+    message: str
+    expires_in: int
+    resend_after: int
+    #: Development and demo only (console gateway): the code, as no SMS was sent.
+    console_code: str | None = None
+    console_notice: str | None = None
+
+
+class PhoneVerifyIn(BaseModel):
+    """Prove the number with the code it received."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    phone: str = Field(min_length=1, max_length=40)
+    code: str = Field(min_length=1, max_length=12)
+
+
+class PhoneVerified(BaseModel):
+    """The number is verified until ``valid_until``: vote in any phone ballot until then."""
+
+    message: str
+    phone_masked: str
+    valid_until: datetime
+
+
+class ClusterOut(BaseModel):
+    """A cluster of suspicious votes: what they share, how many, how they split."""
+
+    id: str
+    kind: str
+    kind_label: str
+    description: str
+    size: int
+    share_of_ballot: float
+    first_at: datetime
+    last_at: datetime
+    split: dict[str, int]
+    divergence: float
+    score: float
+    sample_vote_ids: list[int]
+
+
+class AnomaliesOut(BaseModel):
+    """A ballot's clusters, most suspicious first, beside its overall split."""
+
+    ballot_id: str
+    counted_votes: int
+    overall_split: dict[str, int]
+    clusters: list[ClusterOut]
+
+
+class ClusterInvalidateIn(BaseModel):
+    """Which cluster to set aside, and why (recorded with every vote it touches)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cluster_id: Annotated[str, Field(min_length=3, max_length=80)]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=500)]
+
+
+class ClusterInvalidatedOut(BaseModel):
+    """The votes a cluster invalidation set aside."""
+
+    ballot_id: str
+    cluster_id: str
+    kind: str
+    reason: str
+    invalidated_vote_ids: list[int]

@@ -22,6 +22,7 @@ class CandidateCount:
     name: str
     count: int = 0
     receipts: list[str] = field(default_factory=list)
+    invalidated: int = 0
 
 
 @dataclass
@@ -32,36 +33,42 @@ class Tally:
     candidates: list[CandidateCount]
     counted_votes: int
     invalidated_receipts: list[str]
+    #: (receipt digest, category) of each invalidated vote, sorted by digest.
+    invalidated_categories: list[tuple[str, str]] = field(default_factory=list)
 
 
 def tally(session: Session, entry: BallotEntry) -> Tally:
     """Count the ballot's valid votes per candidate, with sorted receipt digests."""
     rows = session.execute(
-        select(Vote.choices, Vote.receipt_digest, Vote.invalidated_at).where(
-            Vote.ballot_id == entry.id
-        )
+        select(
+            Vote.choices, Vote.receipt_digest, Vote.invalidated_at, Vote.invalidated_category
+        ).where(Vote.ballot_id == entry.id)
     ).all()
     by_id = {cid: CandidateCount(id=cid, name=name) for cid, name in entry.candidates.items()}
     counted = 0
-    invalidated: list[str] = []
-    for choices, digest, invalidated_at in rows:
-        if invalidated_at is not None:
-            invalidated.append(digest)
-            continue
-        counted += 1
+    invalidated: list[tuple[str, str]] = []
+    for choices, digest, invalidated_at, category in rows:
+        if invalidated_at is None:
+            counted += 1
+        else:
+            invalidated.append((digest, category or "manual"))
         for candidate_id in split_choices(choices):
             item = by_id.get(candidate_id)
             if item is None:  # a candidate removed from the data after votes were cast
                 item = by_id[candidate_id] = CandidateCount(id=candidate_id, name=candidate_id)
-            item.count += 1
-            item.receipts.append(digest)
+            if invalidated_at is None:
+                item.count += 1
+                item.receipts.append(digest)
+            else:
+                item.invalidated += 1
     for item in by_id.values():
         item.receipts.sort()
     return Tally(
         ballot_id=entry.id,
         candidates=list(by_id.values()),
         counted_votes=counted,
-        invalidated_receipts=sorted(invalidated),
+        invalidated_receipts=sorted(digest for digest, _ in invalidated),
+        invalidated_categories=sorted(invalidated),
     )
 
 

@@ -1,4 +1,4 @@
-"""Image and audio captchas: single-use, short-lived, bound to a scope, answers kept as hashes.
+"""Issuing and checking captchas: single-use, short-lived, bound to a scope, answers kept as hashes.
 
 Challenges live in the database, so every worker sees the same ones. Checking a challenge
 deletes it in the caller's transaction, right or wrong; the caller commits that deletion
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import random
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -17,16 +18,12 @@ from enum import StrEnum
 from sqlalchemy import bindparam, delete, insert
 from sqlmodel import Field, Session, SQLModel
 
+from vote_api.core.captcha.alphabet import AUDIO_ALPHABET, IMAGE_ALPHABET, random_answer
 from vote_api.core.errors import APIError
 from vote_api.core.rawsql import RawSQL, execute, read_moment
 from vote_api.core.timeutil import from_db, moment_field, to_db
 
-#: No look-alikes: without 0/O/Q, 1/I/L, 2/Z, 5/S, 6/G, 8/B.
-IMAGE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
-#: The audio voice is the package's English one: digits only, which every listener knows.
-AUDIO_ALPHABET = "0123456789"
-ANSWER_LENGTH = 5
-
+_SYSTEM_RANDOM = random.SystemRandom()
 AnswerSource = Callable[["CaptchaKind"], str]
 
 
@@ -65,10 +62,10 @@ def normalise_answer(answer: str) -> str:
     return "".join(answer.split()).upper()
 
 
-def random_answer(kind: CaptchaKind) -> str:
-    """A fresh random answer from the kind's alphabet."""
+def fresh_answer(kind: CaptchaKind) -> str:
+    """A fresh random answer from the kind's alphabet (system randomness)."""
     alphabet = IMAGE_ALPHABET if kind is CaptchaKind.IMAGE else AUDIO_ALPHABET
-    return "".join(secrets.choice(alphabet) for _ in range(ANSWER_LENGTH))
+    return random_answer(alphabet, _SYSTEM_RANDOM)
 
 
 class CaptchaService:
@@ -77,7 +74,7 @@ class CaptchaService:
     def __init__(self, secret: bytes, ttl_seconds: int, answer_source: AnswerSource | None = None):
         self._secret = secret
         self.ttl = timedelta(seconds=ttl_seconds)
-        self._answer = answer_source or random_answer
+        self._answer = answer_source or fresh_answer
 
     def _hash(self, challenge_id: str, answer: str) -> str:
         message = f"{challenge_id}:{normalise_answer(answer)}".encode()

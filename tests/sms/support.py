@@ -1,0 +1,47 @@
+"""Helpers for the SMS gateway tests."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from vote_api.voting.sms import SmsError, SmsGateway
+
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on its own loop in a fresh thread.
+
+    The browser tests leave an event loop running on the main thread once Playwright has
+    started, so ``asyncio.run`` cannot be called there.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+async def send_watching_loop(
+    gateway: SmsGateway, phone: str, code: str
+) -> tuple[SmsError | None, int]:
+    """Send, while a task ticks every 50 ms; the error raised (or None) and the ticks seen."""
+    ticks = 0
+    done = asyncio.Event()
+
+    async def tick() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            await asyncio.sleep(0.05)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    try:
+        await gateway.send_code(phone, code)
+        error = None
+    except SmsError as raised:
+        error = raised
+    finally:
+        done.set()
+        await ticker
+    return error, ticks
