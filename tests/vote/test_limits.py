@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 from tests.conftest import free_port
 from vote_api.core.client import client_address
-from vote_api.core.limits import CAPTCHA_LIMIT, RECEIPT_LIMIT, VOTE_LIMIT
+from vote_api.core.limits import AUDIO_CAPTCHA_LIMIT, CAPTCHA_LIMIT, RECEIPT_LIMIT, VOTE_LIMIT
 
 from .conftest import AppFactory, Env
 from .support import CULTURE
@@ -137,3 +137,15 @@ def test_limits_redis_down_falls_back_to_memory_never_a_500(
     )  # once, not per request
     health = env.client.get("/api/health").json()
     assert health == {"status": "degraded", "rate_limit_storage": "unreachable"}
+
+
+def test_limits_audio_captchas_have_their_own_lower_limit(env: Env) -> None:
+    audio = [
+        env.client.post(
+            "/api/captchas", json={"purpose": "vote", "target": CULTURE, "kind": "audio"}
+        ).status_code
+        for _ in range(per_minute(AUDIO_CAPTCHA_LIMIT) + 1)
+    ]
+    assert audio[:-1] == [200] * per_minute(AUDIO_CAPTCHA_LIMIT) and audio[-1] == 429
+    image = env.client.post("/api/captchas", json={"purpose": "vote", "target": CULTURE})
+    assert image.status_code == 200  # images are still served to the same address

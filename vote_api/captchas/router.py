@@ -6,8 +6,9 @@ from fastapi import APIRouter, Request, Response
 
 from award.content import Content
 from vote_api.captchas.schemas import CaptchaOut, CaptchaRequest
+from vote_api.core.captcha import CaptchaKind
 from vote_api.core.errors import APIError
-from vote_api.core.limits import CAPTCHA_LIMIT, rate_limit
+from vote_api.core.limits import AUDIO_CAPTCHA_LIMIT, CAPTCHA_LIMIT, hit_extra_limit, rate_limit
 from vote_api.core.rendering import drawing
 from vote_api.deps import CaptchaDep, ContentDep, DatabaseDep, IdentityDep, NowDep, VoterDep
 
@@ -41,6 +42,15 @@ async def issue_captcha(
 ) -> CaptchaOut:
     """Issue a single-use challenge bound to the ballot or notice, valid a few minutes."""
     scope = captcha_scope(content, body.purpose, body.target)
+    if body.kind is CaptchaKind.AUDIO:
+        hit_extra_limit(request, AUDIO_CAPTCHA_LIMIT, "audio-captcha")
+        if drawing.audio_busy():
+            raise APIError(
+                503,
+                "audio_busy",
+                "收听语音验证码的人较多，请稍后再试，或改用图形验证码",
+                {"Retry-After": "5"},
+            )
     challenge_id, answer = await db.run(
         lambda session: captcha.store(session, scope, body.kind, now)
     )

@@ -13,6 +13,7 @@ network (all in the database) still hold, and the shared limits come back with R
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 import math
@@ -24,8 +25,10 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.params import Depends as DependsParam
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from limits import RateLimitItem, parse_many
 from slowapi import Limiter
 from slowapi.errors import RateLimitExceeded
+from slowapi.wrappers import Limit
 
 from vote_api.core import ratelimit_storage  # noqa: F401 (registers memory:// with a cheap sweep)
 from vote_api.core.client import request_address
@@ -44,6 +47,8 @@ VOTE_LIMIT = "20/minute;200/hour"
 RECEIPT_LIMIT = "60/minute"
 OBJECTION_LIMIT = "5/minute;20/hour"
 FOLLOW_UP_LIMIT = "30/minute"
+#: Audio captchas cost many times an image: their own, lower limit on top of CAPTCHA_LIMIT.
+AUDIO_CAPTCHA_LIMIT = "5/minute;30/hour"
 #: SMS codes cost money and reach a person: a few per address per hour.
 SMS_LIMIT = "5/minute;20/hour"
 VERIFY_LIMIT = "20/minute;100/hour"
@@ -89,6 +94,30 @@ class RateLimit:
             limiter._check_request_limit(request, request.scope["endpoint"], False)
         finally:
             report_storage_state(limiter)
+
+
+def hit_extra_limit(request: Request, spec: str, scope: str) -> None:
+    """Count the request against a further limit of its own scope; 429 once it is reached."""
+    limiter = core_state(request.app).limiter
+    if not limiter.enabled:
+        return
+    address = request_address(request)
+    for item in _parsed(spec):
+        try:
+            allowed = limiter.limiter.hit(item, "szmqa", scope, address)
+        except Exception:  # the shared storage is down: the route's own check falls back
+            report_storage_state(limiter)
+            return
+        if not allowed:
+            request.state.view_rate_limit = (item, ["szmqa", scope, address])
+            raise RateLimitExceeded(
+                Limit(item, client_key, scope, False, None, None, None, 1, True)
+            )
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(spec: str) -> tuple[RateLimitItem, ...]:
+    return tuple(parse_many(spec))
 
 
 #: The storage state last logged, per limiter: a change is logged once, not per request.

@@ -126,5 +126,44 @@ class Drawing:
         raise AssertionError("unreachable")
 
 
-#: The drawing pool of this server process (shared by every app in it).
-drawing = Drawing()
+class DrawingPools:
+    """Images and audio in separate drawing processes, with a bounded audio queue.
+
+    Audio costs many times an image; sharing one process, a few listeners' requests queued
+    every reader's image behind them. Audio waits only behind audio, and at most
+    ``AUDIO_QUEUE`` audio draws wait at once (more are refused, not queued).
+    """
+
+    def __init__(self) -> None:
+        self._pools = {"image": Drawing(), "audio": Drawing()}
+        self._audio_waiting = 0
+
+    def acquire(self) -> None:
+        """An app starts using the drawing processes."""
+        for pool in self._pools.values():
+            pool.acquire()
+
+    def release(self) -> None:
+        """An app stops; the last one stops the drawing processes."""
+        for pool in self._pools.values():
+            pool.release()
+
+    def audio_busy(self) -> bool:
+        """Whether the audio queue is full (a new audio captcha would wait too long)."""
+        return self._audio_waiting >= AUDIO_QUEUE
+
+    async def draw(self, kind: str, answer: str) -> tuple[str, str]:
+        """Draw an image or audio challenge in its own process."""
+        if kind != "audio":
+            return await self._pools["image"].draw(kind, answer)
+        self._audio_waiting += 1
+        try:
+            return await self._pools["audio"].draw(kind, answer)
+        finally:
+            self._audio_waiting -= 1
+
+
+#: Audio draws waiting at most, per server process.
+AUDIO_QUEUE = 8
+#: The drawing pools of this server process (shared by every app in it).
+drawing = DrawingPools()

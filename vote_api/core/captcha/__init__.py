@@ -4,7 +4,7 @@ from vote_api.core.captcha.alphabet import (
     ANSWER_LENGTH,
     AUDIO_ALPHABET,
     IMAGE_ALPHABET,
-    random_answer,
+    random_text,
 )
 from vote_api.core.captcha.service import (
     AnswerSource,
@@ -23,5 +23,5 @@ __all__ = [
     "CaptchaKind",
     "CaptchaService",
     "normalise_answer",
-    "random_answer",
+    "random_text",
 ]

@@ -18,7 +18,7 @@ from enum import StrEnum
 from sqlalchemy import bindparam, delete, insert
 from sqlmodel import Field, Session, SQLModel
 
-from vote_api.core.captcha.alphabet import AUDIO_ALPHABET, IMAGE_ALPHABET, random_answer
+from vote_api.core.captcha.alphabet import AUDIO_ALPHABET, IMAGE_ALPHABET, random_text
 from vote_api.core.errors import APIError
 from vote_api.core.rawsql import RawSQL, execute, read_moment
 from vote_api.core.timeutil import from_db, moment_field, to_db
@@ -65,7 +65,7 @@ def normalise_answer(answer: str) -> str:
 def fresh_answer(kind: CaptchaKind) -> str:
     """A fresh random answer from the kind's alphabet (system randomness)."""
     alphabet = IMAGE_ALPHABET if kind is CaptchaKind.IMAGE else AUDIO_ALPHABET
-    return random_answer(alphabet, _SYSTEM_RANDOM)
+    return random_text(alphabet, _SYSTEM_RANDOM)
 
 
 class CaptchaService:
