@@ -227,6 +227,10 @@ class NoticeMeta(Strict):
     window: NoticeWindow | None = None
     objections: bool = False
     demo: bool = False
+    #: The document number (文号), e.g. 深质奖秘〔2026〕12号; shown under the title.
+    number: Annotated[str, Field(min_length=3, max_length=40)] | None = None
+    #: The issuing body when it is not the site's configured one (extra.contact.name).
+    issuer: Annotated[str, Field(min_length=2, max_length=60)] | None = None
 
     @field_validator("date", mode="before")
     @classmethod

@@ -1,13 +1,16 @@
 """Benchmark the site build: the demo site, and a generated site with 1,000 notices.
 
-Prints build times (median of --runs), the home page and search index sizes, and the
-time `szmqa check` takes on the 1,000-notice content. Run: .venv/bin/python bench/bench_site.py
+Prints build times (median of --runs), the home page and search index sizes, the time
+`szmqa check` takes on the 1,000-notice content, and the bytes a browser transfers for the
+home page, a stage list and the vote page (the page and every stylesheet and script it loads),
+as `szmqa serve` sends them, compressed and not. Run: .venv/bin/python bench/bench_site.py
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -15,6 +18,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urljoin
 
 import yaml
 
@@ -111,6 +115,40 @@ def thousand_notices(root: Path) -> Path:
     return root / "mkdocs.yml"
 
 
+PAGES = {"home": "/", "stage list": "/awards/2026/", "vote page": "/vote/"}
+SUBRESOURCE = re.compile(r'<(?:script[^>]+src|link[^>]+rel="stylesheet"[^>]+href)="([^"]+)"')
+
+
+def transferred(site: Path, demo: Path, data: Path) -> dict[str, tuple[int, int]]:
+    """Per page: (bytes sent with gzip, bytes without) for the page and what it loads."""
+    from starlette.testclient import TestClient
+
+    from vote_api.core.settings import Settings
+    from vote_api.main import create_app
+
+    settings = Settings(
+        database_url=f"sqlite:///{data}/bench.db",
+        demo_dir=demo,
+        site_dir=site,
+        content_dir=ROOT / "docs",
+        data_dir=data,
+    )
+    sizes = {}
+    with TestClient(create_app(settings)) as client:
+        for label, path in PAGES.items():
+            page = client.get(path, headers={"Accept-Encoding": "gzip"})
+            urls = [urljoin(f"http://testserver{path}", u) for u in SUBRESOURCE.findall(page.text)]
+            compressed, plain = page.num_bytes_downloaded, len(page.content)
+            for url in urls:
+                if not url.startswith("http://testserver/"):
+                    continue
+                asset = client.get(url, headers={"Accept-Encoding": "gzip"})
+                compressed += asset.num_bytes_downloaded
+                plain += len(asset.content)
+            sizes[label] = (compressed, plain)
+    return sizes
+
+
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser()
@@ -126,6 +164,7 @@ def main() -> None:
             mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "site", demo) for _ in range(runs)
         ]
         home = (tmp_path / "site" / "index.html").stat().st_size
+        weights = transferred(tmp_path / "site", demo, tmp_path / "var")
         index = (tmp_path / "site" / "search" / "search_index.json").stat().st_size
         config = thousand_notices(tmp_path / "big")
         big = [mkdocs_build(config, tmp_path / "big-site", None) for _ in range(runs)]
@@ -147,6 +186,11 @@ def main() -> None:
         f"1,000-notice site build:            median {statistics.median(big):.2f} s over {runs} runs"
     )
     print(f"szmqa check on 1,000 notices:       {check:.2f} s")
+    for label, (compressed, plain) in weights.items():
+        print(
+            f"{label + ' transferred:':<36}{compressed / 1024:.1f} KiB gzip"
+            f" ({plain / 1024:.1f} KiB uncompressed; page, stylesheets, scripts)"
+        )
     print(
         f"ratio 1,000-notice / demo build:    {statistics.median(big) / statistics.median(demo_times):.1f}x"
     )

@@ -19,6 +19,11 @@ from award.moments import to_moment
 from site_plugins import outputs, render
 from site_plugins.banner import banner_items
 from site_plugins.config import AwardPluginConfig
+from site_plugins.contact import CONTACT_SLOT, Contact, contact_box, read_contact
+from site_plugins.home import HOME_SLOT, home_news
+
+#: The page listing the editorial corrections and the site's own procedures.
+CORRECTIONS_PAGE = "guide/corrections.md"
 
 
 class AwardPlugin(BasePlugin[AwardPluginConfig]):
@@ -29,11 +34,13 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
         self.now = current_time()
         self._lists: dict[str, str] = {}
         self._scheduled: set[str] = set()
+        self.contact = Contact()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and check the content; any broken rule stops the build with every problem."""
         self.now = to_moment(self.config.now) if self.config.now else current_time()
         self._lists = {}
+        self.contact = read_contact(config.extra)
         roots = [Path(config.docs_dir)]
         if self.config.demo_dir:
             roots.append(Path(self.config.demo_dir))
@@ -61,7 +68,10 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
             f"{NOTICES_FOLDER}/feed.xml": outputs.rss_feed(
                 list(self.content.notices), site_url, config.site_name
             ),
-            f"{YEARS_FOLDER}/index.md": render.years_index(self.content),
+            f"{YEARS_FOLDER}/index.md": render.years_index(
+                self.content,
+                corrections_page=files.get_file_from_path(CORRECTIONS_PAGE) is not None,
+            ),
             "status-index.json": outputs.status_index(self.content),
         }
         for item in self.content.years:
@@ -92,17 +102,31 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
             notice = self.content.notice(Path(uri).stem)
             if notice is not None:
                 has_vote_page = files.get_file_from_path("vote.md") is not None
-                return render.notice_page(self.content, notice, markdown, vote_page=has_vote_page)
+                return render.notice_page(
+                    self.content,
+                    notice,
+                    markdown,
+                    vote_page=has_vote_page,
+                    issuer=self.contact.name,
+                )
         return markdown
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Put the stage lists into the rendered page (after Markdown and search indexing)."""
+        """Put the stage lists and the contact box into the rendered page (after search indexing)."""
+        if CONTACT_SLOT in output:
+            output = output.replace(CONTACT_SLOT, contact_box(self.contact))
+        if HOME_SLOT in output:
+            output = output.replace(HOME_SLOT, home_news(self.content, self.now))
+        if render.OPEN_PUBLICITIES_SLOT in output:
+            listing = render.open_publicities(self.content.notices, self.now)
+            output = output.replace(render.OPEN_PUBLICITIES_SLOT, listing)
         return render.fill_list_slots(output, self.content, self._lists)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """Expose the banner's windows and the demo flag to the theme templates."""
         env.globals["award_banner"] = banner_items(self.content, self.now)
         env.globals["award_demo"] = self.content.is_demo
+        env.globals["award_contact"] = self.contact
         return env
 
     def on_page_context(

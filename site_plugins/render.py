@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 
 from award.categories import Category
@@ -52,14 +52,40 @@ def fill_list_slots(html: str, content: Content, cache: dict[str, str]) -> str:
     return SLOT.sub(replace, html)
 
 
+#: Columns that are short and must never wrap (序号, 类型, 等次).
+SHORT_COLUMNS = {"序号", "类型", "等次"}
+
+
+def _row(cells: list[tuple[str, str]]) -> str:
+    """A table row whose cells carry their column name, so a phone can show each row as a card."""
+    parts = []
+    for label, text in cells:
+        classes = []
+        if label in SHORT_COLUMNS:
+            classes.append("award-list__short")
+        if text in ("", "—"):
+            classes.append("award-list__empty")
+        attribute = f' class="{" ".join(classes)}"' if classes else ""
+        parts.append(f'<td data-label="{label}"{attribute}>{escape(text)}</td>')
+    return "<tr>" + "".join(parts) + "</tr>"
+
+
+def _head(labels: list[str]) -> str:
+    cells = []
+    for label in labels:
+        short = ' class="award-list__short"' if label in SHORT_COLUMNS else ""
+        cells.append(f'<th scope="col"{short}>{label}</th>')
+    return f"<thead><tr>{''.join(cells)}</tr></thead>"
+
+
 def stage_table(year: AwardYear, stage: Stage, category: Category | None = None) -> str:
-    """A stage's list as HTML tables, one per category, with a heading for each."""
+    """A stage's list as HTML tables, one per category under an h3 (the page's h2 names the stage)."""
     parts: list[str] = []
     categories = [category] if category else list(Category)
     levelled = stage in LEVELLED_STAGES
-    head = "<th>序号</th><th>申报主体</th><th>类型</th><th>项目名称</th>"
+    labels = ["序号", "申报主体", "类型", "项目名称"]
     if levelled:
-        head += "<th>等次</th><th>备注</th>"
+        labels += ["等次", "备注"]
     for cat in categories:
         rows = stage_entries(year, stage, cat)
         if not rows:
@@ -72,17 +98,19 @@ def stage_table(year: AwardYear, stage: Stage, category: Category | None = None)
                     entry.level.label if entry.level else "",
                     "再次获得同一等次，不占名额" if entry.repeat else "",
                 ]
-            body.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+            body.append(_row(list(zip(labels, cells, strict=True))))
+        caption = f"{year.year}年度{cat.label}{stage.label}名单（共{len(rows)}个）"
         parts.append(
-            f"<h4>{cat.label}</h4>\n"
-            f'<div class="md-typeset__table"><table class="award-list">\n<thead><tr>{head}</tr></thead>\n'
+            f"<h3>{cat.label}</h3>\n"
+            '<div class="award-list-box">'
+            f'<table class="award-list">\n<caption>{escape(caption)}</caption>\n{_head(labels)}\n'
             "<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table></div>"
         )
     return "\n".join(parts) if parts else "<p>本阶段名单暂未公布。</p>"
 
 
 def year_page(year: AwardYear) -> str:
-    """The page of an award year: each published stage's list by category."""
+    """The page of an award year: a contents list by stage, then each stage's list by category."""
     lines = [f"# {year.year}年度名单", ""]
     if year.demo:
         lines.append(DEMO_ADMONITION)
@@ -93,14 +121,34 @@ def year_page(year: AwardYear) -> str:
         f"开放数据：[{year.slug}.json]({year.slug}.json) · "
         f"日程（iCalendar）：[{year.slug}.ics]({year.slug}.ics)\n"
     )
+    if published:
+        lines += ['<nav class="award-year-toc" aria-label="按评审环节" markdown>', ""]
+        lines += ["**按评审环节：**", ""]
+        lines += [
+            f"{number}. [{stage.label}名单](#stage-{stage.value})"
+            for number, stage in enumerate(published, start=1)
+        ]
+        lines += ["", "</nav>", ""]
     for stage in published:
-        lines += [f"## {stage.label}名单", "", list_slot(year.slug, stage), ""]
+        lines += [
+            f"## {stage.label}名单 {{ #stage-{stage.value} }}",
+            "",
+            list_slot(year.slug, stage),
+            "",
+        ]
     return "\n".join(lines)
 
 
-def years_index(content: Content) -> str:
-    """The index of award years, newest first."""
-    lines = ["# 年度名单", ""]
+def years_index(content: Content, *, corrections_page: bool = False) -> str:
+    """The index of award years, newest first, saying that publishing every list is the site's own."""
+    see = "（见[编校说明](../guide/corrections.md#site-procedures)）" if corrections_page else ""
+    lines = [
+        "# 年度名单",
+        "",
+        "本栏公布各评审环节的名单，供申报组织查询；《申报指引》规定公示的是拟奖名单，"
+        f"其余各环节名单的公布是本站的做法{see}。",
+        "",
+    ]
     if any(item.data.demo for item in content.years):
         lines.append(DEMO_ADMONITION)
     if not content.years:
@@ -136,30 +184,63 @@ def window_state_span(window: Window, now: datetime) -> str:
     )
 
 
+def chinese_date(day: date) -> str:
+    """A date as the site writes every date: 2026年11月23日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def notices_index(notices: Iterable[Notice], now: datetime) -> str:
-    """The notices section's index, newest first, with each open window marked."""
+    """The notices section's index as a table, newest first, with each open window marked."""
     notices = list(notices)
     lines = ["# 公示公告", "", "订阅：[RSS](feed.xml)", ""]
     if any(n.meta.demo for n in notices):
         lines.append(DEMO_ADMONITION)
     if not notices:
         lines.append("暂无公告。")
+        return "\n".join(lines) + "\n"
+    rows = []
     for notice in notices:
+        meta = notice.meta
         state = window_state_span(notice.window, now) if notice.window is not None else ""
-        lines.append(
-            f"- {notice.meta.date:%Y-%m-%d} {notice.meta.kind.label}："
-            f"[{cell(notice.meta.title)}]({notice.id}.md){state}"
+        number = (
+            f'<br><span class="award-notices__number">{cell(meta.number)}</span>'
+            if meta.number
+            else ""
         )
+        rows.append(
+            "<tr>"
+            f'<td data-label="日期" class="award-list__short">'
+            f'<time datetime="{meta.date.isoformat()}">{chinese_date(meta.date)}</time></td>'
+            f'<td data-label="类型" class="award-list__short">{meta.kind.label}</td>'
+            f'<td data-label="标题"><a href="{notice.id}/">{cell(meta.title)}</a>{state}{number}</td>'
+            "</tr>"
+        )
+    lines += [
+        '<div class="award-list-box">',
+        '<table class="award-list award-notices">',
+        "<caption>公示公告（按发布日期从新到旧）</caption>",
+        '<thead><tr><th scope="col" class="award-list__short">发布日期</th>'
+        '<th scope="col" class="award-list__short">类型</th><th scope="col">标题</th></tr></thead>',
+        "<tbody>",
+        *rows,
+        "</tbody>",
+        "</table>",
+        "</div>",
+    ]
     return "\n".join(lines) + "\n"
 
 
-def notice_page(content: Content, notice: Notice, body: str, *, vote_page: bool) -> str:
-    """A notice's Markdown: its date and window, its text, the list it publishes, how to object."""
+def notice_page(
+    content: Content, notice: Notice, body: str, *, vote_page: bool, issuer: str
+) -> str:
+    """A notice as a government notice reads: title, 文号, text, issuing body and date, its list."""
     meta = notice.meta
     lines = [f"# {meta.title}", ""]
+    if meta.number:
+        lines += [f'<p class="award-notice__number">{cell(meta.number)}</p>', ""]
     if meta.demo:
         lines.append(DEMO_ADMONITION)
-    facts = [f"发布日期：{meta.date.year}年{meta.date.month}月{meta.date.day}日"]
+    facts = [f"发布日期：{chinese_date(meta.date)}"]
     if notice.window is not None:
         facts.append(window_line(notice))
     lines += [
@@ -169,7 +250,16 @@ def notice_page(content: Content, notice: Notice, body: str, *, vote_page: bool)
         "",
         "</div>",
         "",
+        '<div class="award-notice__body" markdown>',
+        "",
         body.strip(),
+        "",
+        "</div>",
+        "",
+        '<div class="award-notice__signature">',
+        f"<p>{cell(meta.issuer or issuer)}</p>",
+        f'<p><time datetime="{meta.date.isoformat()}">{chinese_date(meta.date)}</time></p>',
+        "</div>",
         "",
     ]
     year = content.year_of(notice)
@@ -194,4 +284,34 @@ def notice_page(content: Content, notice: Notice, body: str, *, vote_page: bool)
             "提出异议</a>",
             "",
         ]
+    lines += [
+        '<p class="award-notice__tools">'
+        '<button type="button" class="md-button" data-award-print hidden>打印本公告</button></p>',
+        "",
+    ]
     return "\n".join(lines)
+
+
+OPEN_PUBLICITIES_SLOT = '<div class="award-open-publicities-slot"></div>'
+
+
+def open_publicities(notices: Iterable[Notice], now: datetime) -> str:
+    """The publicities that take objections and are not yet closed, as links to their form.
+
+    Each item carries its window, so the browser shows only the ones open at the moment.
+    """
+    items = []
+    for notice in notices:
+        window = notice.window
+        if not notice.meta.objections or window is None:
+            continue
+        if window.state(now) is WindowState.CLOSED:
+            continue
+        items.append(
+            f'<li class="award-open-publicities__item" data-window-start="{window.start.isoformat()}"'
+            f' data-window-end="{window.end.isoformat()}">'
+            f'<a href="?notice={escape(notice.id)}">{escape(notice.meta.title)}</a>'
+            f"（{escape(window_line(notice))}）</li>"
+        )
+    empty = '<p class="award-open-publicities__empty">目前没有正在公示、开放异议的名单。</p>'
+    return f'<ul class="award-open-publicities">{"".join(items)}</ul>{empty}'

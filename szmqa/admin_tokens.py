@@ -1,4 +1,4 @@
-"""``szmqa admin-token create|revoke|list``: the bearer tokens of the vote service's admin API."""
+"""``szmqa admin-token create|revoke|list``: the admin API's bearer tokens, one per named person."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from award.calendar import now
 from szmqa.database import open_database
+from vote_api.console import accounts
 from vote_api.core.auth import AdminToken, create_token, revoke_token
 from vote_api.core.timeutil import from_db
 
@@ -18,6 +19,12 @@ def cmd_create(args: argparse.Namespace) -> int:
     database = open_database()
     try:
         with database.session() as session:
+            if accounts.active_staff(session, args.name) is None:
+                print(
+                    f"没有名为 {args.name} 的在用工作台人员：管理令牌只发给具名人员，"
+                    f"请先用 szmqa staff add {args.name} --role 角色 添加。"
+                )
+                return 1
             if session.exec(select(AdminToken).where(AdminToken.name == args.name)).first():
                 print(
                     f"已存在名为 {args.name} 的管理令牌（含已撤销的）；请换一个名称，例如 {args.name}-2。"
@@ -73,8 +80,8 @@ def register(sub: Any) -> None:
         help="管理接口令牌：create 创建、revoke 撤销、list 列出（数据库见 SZMQA_DATABASE_URL）",
     )
     actions = command.add_subparsers(dest="action", required=True)
-    create = actions.add_parser("create", help="为某人创建令牌，只显示一次")
-    create.add_argument("name", help="令牌名称（通常为使用人）")
+    create = actions.add_parser("create", help="为某位工作台人员创建令牌，只显示一次")
+    create.add_argument("name", help="使用人的姓名（须是 szmqa staff add 添加的在用账户）")
     create.set_defaults(func=cmd_create)
     revoke = actions.add_parser("revoke", help="撤销某人的令牌")
     revoke.add_argument("name", help="令牌名称")

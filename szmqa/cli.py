@@ -19,7 +19,7 @@ from award.errors import AwardError
 from award.models import NoticeKind
 from award.moments import to_moment
 from award.stages import Stage
-from szmqa import admin_tokens, database, hooks, publish, purge, rotate_keys
+from szmqa import admin_tokens, database, hooks, publish, purge, rotate_keys, staff
 from szmqa.demo import write_demo
 from szmqa.notices import new_notice
 from vote_api.schema import SchemaError
@@ -99,6 +99,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     build_site(args.site, demo_dir)
     import uvicorn
 
+    from vote_api.core.serving import server_limits
     from vote_api.core.settings import Settings
     from vote_api.main import create_app
 
@@ -106,12 +107,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if demo_dir is not None:
         overrides["demo_dir"] = demo_dir.resolve()
     app = create_app(Settings(**overrides))
-    print(f"站点与投票服务：http://{args.host}:{args.port}/")
+    base_url = f"http://{args.host}:{args.port}"
+    print(f"站点与投票服务：{base_url}/")
+    print(f"秘书处工作台：{base_url}/admin/")
+    if demo_dir is not None:  # a demo account for the demo only: production starts create none
+        from vote_api.state import app_state
+
+        link = staff.demo_enrolment(app_state(app).db, base_url)
+        print(f"演示账户“{staff.DEMO_NAME}”（管理员）：打开 {link}")
+        print("  用验证器扫描二维码（或手动输入密钥）、设置密码后即可登录工作台。")
     # No access log: it would record every visitor's address (personal data).
     # No access log (it would record visitors' addresses); no proxy headers: the app itself
     # decides, from SZMQA_TRUSTED_PROXIES, whether to believe X-Forwarded-For.
+    # Bounded request heads, idle connections and concurrency (vote_api/core/serving.py).
     uvicorn.run(
-        app, host=args.host, port=args.port, log_level="info", access_log=False, proxy_headers=False
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        access_log=False,
+        proxy_headers=False,
+        **server_limits(),
     )
     return 0
 
@@ -177,6 +193,7 @@ def parser() -> argparse.ArgumentParser:
     purge.register(sub)
     publish.register(sub)
     hooks.register(sub)
+    staff.register(sub)
     return root
 
 

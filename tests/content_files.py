@@ -70,6 +70,7 @@ def valid_year() -> dict[str, Any]:
                 "category": "culture",
                 "opens": "2026-11-16 09:00",
                 "closes": "2026-11-20 17:00",
+                "identity": "device",
             }
         ],
     }

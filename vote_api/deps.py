@@ -13,6 +13,8 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from award.content import Content
+from vote_api.console.guard import Signed, staff_for
+from vote_api.console.models import Role
 from vote_api.core.auth import AdminToken, find_admin
 from vote_api.core.captcha import CaptchaService
 from vote_api.core.client import request_address
@@ -117,3 +119,8 @@ async def require_admin(
 
 
 AdminDep = Annotated[AdminToken, Depends(require_admin)]
+
+#: The signed-in console user, if their role allows at least observing / handling / administering.
+ObserverDep = Annotated[Signed, Depends(staff_for(Role.OBSERVER))]
+HandlerDep = Annotated[Signed, Depends(staff_for(Role.HANDLER))]
+StaffAdminDep = Annotated[Signed, Depends(staff_for(Role.ADMIN))]

@@ -8,21 +8,26 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from award.calendar import now as shanghai_now
 from award.problems import ContentError
 from vote_api.captchas import router as captchas
+from vote_api.console.mount import install_console
 from vote_api.core import health
+from vote_api.core.apidocs import DOCS_POLICY, install_docs
 from vote_api.core.bodylimit import BodyLimit, api_body_limits
 from vote_api.core.captcha import AnswerSource, CaptchaService
 from vote_api.core.content import ContentHolder, refuse_to_start
+from vote_api.core.crossorigin import CrossSiteGuard
+from vote_api.core.csp import site_policy
 from vote_api.core.db import Database
 from vote_api.core.errors import install_error_handlers
+from vote_api.core.headers import SecurityHeaders
 from vote_api.core.keys import with_keys
 from vote_api.core.limits import install_limiter, make_limiter
 from vote_api.core.rendering import drawing
 from vote_api.core.settings import Settings
+from vote_api.core.site_files import mount_site
 from vote_api.core.state import STATE_ATTRIBUTE, Clock, CoreState
 from vote_api.objections import admin_router as objections_admin
 from vote_api.objections import router as objections
@@ -30,11 +35,12 @@ from vote_api.objections.service import Objections
 from vote_api.schema import prepare_schema
 from vote_api.state import AppState
 from vote_api.voting import admin_router as voting_admin
-from vote_api.voting import phone_router
+from vote_api.voting import phone_router, standing
 from vote_api.voting import router as voting
 from vote_api.voting.service import build_voting
 
 API_PREFIX = "/api"
+DOCS_PATH = f"{API_PREFIX}/docs"
 #: The one route whose body may be large: an objection with its evidence files.
 OBJECTION_FILING_PATH = rf"{API_PREFIX}/notices/[^/]+/objections/?"
 
@@ -90,7 +96,7 @@ def create_app(
         title="深圳市市长质量奖 网络投票与异议受理服务",
         version="1.0",
         lifespan=lifespan,
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # installed below, from this host's files, outside production
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
@@ -101,12 +107,23 @@ def create_app(
             API_PREFIX, OBJECTION_FILING_PATH, settings.objection_max_request_bytes
         ),
     )
+    # Outermost last: headers on every answer, then cross-site refusals before any body.
+    app.add_middleware(CrossSiteGuard, prefix=API_PREFIX)
+    app.add_middleware(
+        SecurityHeaders,
+        api_prefix=API_PREFIX,
+        site_policy=site_policy(settings.site_dir),
+        policies={DOCS_PATH: DOCS_POLICY},
+    )
     install_error_handlers(app)
+    if settings.environment != "production":
+        install_docs(app, DOCS_PATH, f"{API_PREFIX}/openapi.json")
     routers = (
         health.router,
         captchas.router,
         voting.router,
         phone_router.router,
+        standing.router,
         voting_admin.router,
         objections.router,
         objections_admin.router,
@@ -114,8 +131,9 @@ def create_app(
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
     install_limiter(app, state.limiter, routers)
+    install_console(app)
     if settings.site_dir is not None:
-        app.mount("/", StaticFiles(directory=settings.site_dir, html=True), name="site")
+        mount_site(app, settings.site_dir)
     return app
 
 

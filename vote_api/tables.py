@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vote_api.console.models import Staff, StaffSession
 from vote_api.core.audit import AuditEntry
 from vote_api.core.auth import AdminToken
 from vote_api.core.captcha import CaptchaChallenge
@@ -15,6 +16,8 @@ TABLES = (
     ObjectionCase,
     ObjectionEvent,
     ObjectionFile,
+    Staff,
+    StaffSession,
     Vote,
     NetworkDay,
     SmsCode,

@@ -221,7 +221,9 @@ def render_everything(docs: Path) -> None:
         outputs.year_json(item.data)
         outputs.ics_calendar(outputs.year_events(content, item.data, "/"), now)
     for notice in content.notices:
-        html = render.notice_page(content, notice, notice.body, vote_page=True)
+        html = render.notice_page(
+            content, notice, notice.body, vote_page=True, issuer="深圳市市长质量奖评定委员会办公室"
+        )
         render.fill_list_slots(html, content, {})
 
 

@@ -54,7 +54,7 @@ def test_browser_objection_filed_answered_and_followed_up(
     )
     page.get_by_label("姓名（必填）").fill("王公众")
     # A client-side hint first: a wrong check digit is caught before anything is sent.
-    page.get_by_label("身份证号（必填）").fill("110105194912310021")
+    page.get_by_label("证件号码（必填）").fill("110105194912310021")
     page.get_by_label("手机号码（必填）").fill("13700001111")
     page.get_by_label("选择文件").set_input_files(
         files=[{"name": "处罚决定书.pdf", "mimeType": "application/pdf", "buffer": PDF}]
@@ -65,7 +65,7 @@ def test_browser_objection_filed_answered_and_followed_up(
     errors.wait_for()
     assert "校验位" in errors.inner_text()
 
-    page.get_by_label("身份证号（必填）").fill(ID_NUMBER)
+    page.get_by_label("证件号码（必填）").fill(ID_NUMBER)
     page.get_by_role("button", name="提交异议").click()
     page.wait_for_selector("#objection-done:not([hidden])")
     case_number = page.inner_text("#objection-case-number").strip()

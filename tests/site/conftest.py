@@ -52,9 +52,11 @@ class TinySite:
         self.docs = root / "docs"
         self.site = root / "site"
 
-    def build(self, **plugin_options: Any) -> None:
+    def build(self, *, extra: dict[str, Any] | None = None, **plugin_options: Any) -> None:
         """Build strictly; on failure raise BuildFailed with what MkDocs logged."""
         config = dict(TINY_CONFIG)
+        if extra is not None:
+            config["extra"] = extra
         config["plugins"] = [
             "search",
             {"award": {"now": "2026-11-18T10:00:00+08:00"} | plugin_options},

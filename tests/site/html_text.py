@@ -73,3 +73,10 @@ def off_host_loads(site: Path) -> list[str]:
             if re.match(r"^(https?:)?//", url.strip()):
                 found.append(f"{sheet.relative_to(site)}: {url}")
     return found
+
+
+def headings(source: str) -> list[tuple[int, str]]:
+    """The article's headings in order, as (level, text)."""
+    body = source[source.index("<article") : source.index("</article>")]
+    found = re.findall(r"<h([1-6])\b[^>]*>(.*?)</h\1>", body, re.DOTALL)
+    return [(int(level), re.sub(r"<[^>]+>", "", text).strip()) for level, text in found]

@@ -209,9 +209,11 @@ def test_admin_audit_log_pages_newest_first(env: Env) -> None:
     assert [e["id"] for e in rest] == [1]
 
 
-def run_cli(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    database: Path, *args: str, command: str = "admin-token"
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "szmqa", "admin-token", *args],
+        [sys.executable, "-m", "szmqa", command, *args],
         cwd=ROOT,
         env={"SZMQA_DATABASE_URL": f"sqlite:///{database}", "PATH": "/usr/bin:/bin"},
         capture_output=True,
@@ -222,6 +224,9 @@ def run_cli(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_admin_token_cli_create_list_revoke(tmp_path: Path, make_env: Any) -> None:
     database = tmp_path / "cli.db"
+    unnamed = run_cli(database, "create", "张三")
+    assert unnamed.returncode == 1 and "szmqa staff add 张三" in unnamed.stdout
+    assert run_cli(database, "add", "张三", "--role", "admin", command="staff").returncode == 0
     created = run_cli(database, "create", "张三")
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip().splitlines()[-1]
@@ -237,3 +242,10 @@ def test_admin_token_cli_create_list_revoke(tmp_path: Path, make_env: Any) -> No
     assert env.client.get("/api/admin/audit-log", headers=auth).status_code == 401
     assert "已于" in run_cli(database, "list").stdout
     assert run_cli(database, "revoke", "张三").returncode == 1
+    # Disabling the person revokes their token too.
+    assert run_cli(database, "add", "李四", "--role", "observer", command="staff").returncode == 0
+    second = run_cli(database, "create", "李四").stdout.strip().splitlines()[-1]
+    bearer = {"Authorization": f"Bearer {second}"}
+    assert env.client.get("/api/admin/audit-log", headers=bearer).status_code == 200
+    assert run_cli(database, "disable", "李四", command="staff").returncode == 0
+    assert env.client.get("/api/admin/audit-log", headers=bearer).status_code == 401

@@ -6,7 +6,10 @@ import argparse
 import re
 from collections.abc import Iterator
 
+from fastapi.routing import APIRoute
+
 from szmqa.cli import parser
+from tests.console.support import app_routes
 from vote_api.core.settings import Settings
 
 from .conftest import ROOT, Env
@@ -17,6 +20,11 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def route_rows() -> set[tuple[str, str]]:
     """(METHOD, path) of every row of the README's route tables: | GET | `/api/…` | … |."""
     return set(re.findall(r"^\|\s*([A-Z]+)\s*\|\s*`(/api/[^`]*)`", README, re.MULTILINE))
+
+
+def console_rows() -> set[tuple[str, str]]:
+    """(METHOD, path) of every row of the console's table: | GET | `/admin/…` | role | page |."""
+    return set(re.findall(r"^\|\s*([A-Z]+)\s*\|\s*`(/admin[^`]*)`", README, re.MULTILINE))
 
 
 def commands(command: argparse.ArgumentParser, prefix: str = "szmqa") -> Iterator[str]:
@@ -84,3 +92,15 @@ def test_docs_every_route_documents_its_success_response(env: Env) -> None:
         )
     ]
     assert undocumented == [], f"routes without a response model: {undocumented}"
+
+
+def test_docs_readme_lists_every_console_page_and_no_other(env: Env) -> None:
+    pages = {
+        (method, path)
+        for path, route in app_routes(env.app.routes)
+        if isinstance(route, APIRoute) and path.startswith("/admin")
+        for method in route.methods - {"HEAD"}
+    }
+    assert len(pages) >= 18
+    assert sorted(pages - console_rows()) == [], "README.md lacks these console pages"
+    assert sorted(console_rows() - pages) == [], "README.md lists console pages that do not exist"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "vote_api"
-FEATURES = ("captchas", "voting", "objections")
+FEATURES = ("captchas", "voting", "objections", "console")
 COMPOSITION = ("vote_api.main", "vote_api.state", "vote_api.deps", "vote_api.tables")
 
 

@@ -82,7 +82,7 @@ def test_results_after_close_count_votes_and_list_their_receipt_digests(
         assert candidate["receipt_digests"] == expected
         assert candidate["count"] == len(candidate["receipt_digests"])  # anyone can recount
     assert sum(c["share"] for c in body["candidates"]) == pytest.approx(1.0, abs=1e-3)
-    assert "sha256sum" in body["how_to_verify"]
+    assert "SHA-256" in body["how_to_verify"]
 
 
 def test_results_of_a_closed_ballot_without_votes(env: Env) -> None:

@@ -11,6 +11,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("vote_api")
 
+#: The body could not be read as JSON at all: not UTF-8, or nested past what is parsed.
+BODY_UNREADABLE = "请求内容无法解析：须为 UTF-8 编码、层次不过深的有效 JSON，请检查后重新提交"
+
 _FIELD_NAMES = {
     "candidates": "候选对象",
     "captcha_id": "验证码编号",
@@ -40,10 +43,13 @@ def error_body(code: str, message: str) -> dict[str, str]:
 def _validation_message(error: RequestValidationError) -> str:
     parts = []
     for item in error.errors()[:5]:
+        kind = item.get("type", "")
+        if kind == "json_invalid":  # its location is a character position, not a field
+            parts.append("请求内容：不是有效的 JSON，请检查格式后重新提交")
+            continue
         loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "query", "path")]
         field = ".".join(loc) or "请求"
         label = _FIELD_NAMES.get(loc[-1], field) if loc else field
-        kind = item.get("type", "")
         if kind == "missing":
             reason = "缺少此项"
         elif kind == "extra_forbidden":
@@ -52,12 +58,30 @@ def _validation_message(error: RequestValidationError) -> str:
             reason = "内容过长"
         elif kind.startswith(("string_too_short", "too_short")):
             reason = "内容过短"
-        elif kind == "json_invalid":
-            reason = "请求内容不是有效的 JSON"
+        elif kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+            reason = "超出允许的范围"
         else:
             reason = "格式不正确"
         parts.append(f"{label}：{reason}")
     return "；".join(parts) or "请求格式不正确"
+
+
+#: Refusals raised by the framework itself (its own messages are English).
+_HTTP_REFUSALS = {
+    400: ("body_unreadable", BODY_UNREADABLE),
+    401: ("http_401", "需要登录凭证"),
+    404: ("http_404", "请求的地址不存在"),
+    405: ("http_405", "不支持此请求方法"),
+}
+
+
+def _http_refusal(error: StarletteHTTPException) -> tuple[str, str]:
+    """The code and Chinese message of a framework refusal (a Chinese detail is kept)."""
+    if error.status_code in _HTTP_REFUSALS:
+        return _HTTP_REFUSALS[error.status_code]
+    detail = error.detail if isinstance(error.detail, str) else ""
+    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in detail)
+    return f"http_{error.status_code}", detail if chinese else "请求未被接受"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -75,14 +99,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        messages = {404: "请求的地址不存在", 405: "不支持此请求方法", 401: "需要登录凭证"}
-        message = (
-            error.detail
-            if isinstance(error.detail, str) and error.status_code not in messages
-            else messages.get(error.status_code, "请求未被接受")
-        )
+        code, message = _http_refusal(error)
         return JSONResponse(
-            error_body(f"http_{error.status_code}", message),
+            error_body(code, message),
             status_code=error.status_code,
             headers=getattr(error, "headers", None),
         )

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     sms_app_id: str = ""
     sms_endpoint: str = ""
     sms_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 5.0
+    #: SMS codes a day the secretariat budgets for: the console warns from 80 % on.
+    sms_daily_budget: Annotated[int, Field(ge=1)] = 10_000
     captcha_ttl_seconds: Annotated[int, Field(ge=30, le=1800)] = 300
     voter_cookie_days: Annotated[int, Field(ge=1, le=400)] = 180
     # Objections: where encrypted evidence is kept, and the limits of one objection.

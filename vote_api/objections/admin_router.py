@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from vote_api.core.errors import APIError
+from vote_api.core.params import OffsetQuery, RowId
 from vote_api.deps import AdminDep, ContentDep, DatabaseDep, NowDep, ObjectionsDep
 from vote_api.objections import service
 from vote_api.objections.crypto import SealError
@@ -39,7 +40,6 @@ NoticeQuery = Annotated[str | None, Query(max_length=90, description="通知编�
 EntrantQuery = Annotated[str | None, Query(max_length=40, description="申报主体编号")]
 StatusQuery = Annotated[CaseStatus | None, Query(description="状态")]
 LimitQuery = Annotated[int, Query(ge=1, le=1000)]
-OffsetQuery = Annotated[int, Query(ge=0)]
 
 
 def content_disposition(name: str, fallback: str) -> str:
@@ -125,7 +125,7 @@ async def read_case(
 )
 async def download_file(
     case_number: str,
-    file_id: int,
+    file_id: RowId,
     admin: AdminDep,
     db: DatabaseDep,
     objections: ObjectionsDep,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -36,21 +37,28 @@ log = logging.getLogger("vote_api.objections")
 
 #: The form's fields, with the names a person reads in messages.
 FIELD_LABELS: dict[str, str] = {
-    "entrant": "被异议的申报主体（entrant）",
-    "reason": "异议理由（reason）",
-    "statement": "异议事实与理由（statement）",
-    "reporter_kind": "异议人类型（reporter_kind）",
-    "name": "姓名（name）",
-    "id_number": "身份证号（id_number）",
-    "phone": "联系电话（phone）",
-    "email": "电子邮箱（email）",
-    "organisation": "单位名称（organisation）",
-    "contact": "联系人（contact）",
-    "captcha_id": "验证码编号（captcha_id）",
-    "captcha_answer": "验证码（captcha_answer）",
-    "evidence": "证据材料（evidence）",
-    "letter": "加盖公章的书面材料（letter）",
+    "entrant": "被异议的申报主体",
+    "reason": "异议理由",
+    "statement": "异议事实与理由",
+    "reporter_kind": "异议人类型",
+    "name": "姓名",
+    "id_type": "证件类型",
+    "id_number": "证件号码",
+    "phone": "联系电话",
+    "email": "电子邮箱",
+    "organisation": "单位名称",
+    "contact": "联系人",
+    "captcha_id": "验证码编号",
+    "captcha_answer": "验证码",
+    "evidence": "证据材料",
+    "letter": "加盖公章的书面材料",
 }
+#: Checks (and uses up) a captcha: ``await on_captcha(captcha_id, answer)``; raises a refusal.
+CaptchaCheck = Callable[[str, str], Awaitable[None]]
+CAPTCHA_FIRST = (
+    "验证码编号（captcha_id）和验证码（captcha_answer）：必须填写，且须放在附件之前"
+    "（或放在请求头 X-Captcha-Id、X-Captcha-Answer 中）"
+)
 #: Fields that may repeat.
 MULTI_FIELDS = frozenset({"reason"})
 FILE_RULES: dict[FileRole, FileRule] = {
@@ -63,6 +71,7 @@ SHORT_FIELD_CHARS: dict[str, int] = {
     "reason": 40,
     "reporter_kind": 20,
     "name": 40,
+    "id_type": 40,
     "id_number": 24,
     "phone": 20,
     "email": 254,
@@ -138,8 +147,16 @@ class _Part:
 class FormReader:
     """Streams one request body through python-multipart, enforcing every limit as it goes."""
 
-    def __init__(self, limits: FormLimits, store: UploadStore, sealer: Sealer) -> None:
+    def __init__(
+        self,
+        limits: FormLimits,
+        store: UploadStore,
+        sealer: Sealer,
+        on_captcha: CaptchaCheck | None = None,
+    ) -> None:
         self.limits = limits
+        self.on_captcha = on_captcha
+        self._captcha_checked = on_captcha is None
         self.store = store
         self.sealer = sealer
         self.form = ReceivedForm()
@@ -183,6 +200,7 @@ class FormReader:
                 async for chunk in request.stream():
                     if chunk and not self._ended:
                         await anyio.to_thread.run_sync(parser.write, chunk)
+                        await self._check_captcha()
             except FormParserError:
                 raise APIError(
                     400, "multipart_invalid", "表单内容格式不正确，请使用网站上的异议表单重新提交"
@@ -198,6 +216,7 @@ class FormReader:
                 raise APIError(
                     400, "upload_incomplete", "表单内容不完整（上传可能中断），请重新提交"
                 )
+            await self._check_captcha()
         except BaseException:
             self.discard()
             raise
@@ -239,7 +258,24 @@ class FormReader:
                     f"{FIELD_LABELS[name]}：内容过长（不超过 {self._chars(name)} 个字）",
                 )
             self.form.fields.setdefault(name, []).append(value)
+        await self._check_captcha()
         return self.form
+
+    async def _check_captcha(self) -> None:
+        """Check the captcha as soon as both of its fields have arrived (once)."""
+        if self._captcha_checked or self.on_captcha is None:
+            return
+        challenge_id, answer = self.form.first("captcha_id"), self.form.first("captcha_answer")
+        if challenge_id and answer:
+            self._captcha_checked = True
+            await self.on_captcha(challenge_id, answer)
+
+    def _refuse_file_before_captcha(self) -> None:
+        if self._captcha_checked or (
+            self.form.first("captcha_id") and self.form.first("captcha_answer")
+        ):
+            return  # checked, or checked right after this chunk
+        raise APIError(422, "field_missing", CAPTCHA_FIRST)
 
     def _chars(self, name: str) -> int:
         return self.limits.text_max_chars if name == "statement" else SHORT_FIELD_CHARS[name]
@@ -295,6 +331,7 @@ class FormReader:
             return
         if not is_file_field:
             raise APIError(422, "file_not_allowed", f"{label}：不能上传文件")
+        self._refuse_file_before_captcha()
         raw_name = _utf8(options[b"filename"], label + "的文件名")
         if not raw_name:
             part.placeholder = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import unquote
 
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
@@ -27,6 +28,8 @@ from vote_api.objections.service import Objections
 
 NO_STORE = {"Cache-Control": "no-store"}
 KEY_HEADER = "X-Objection-Key"
+CAPTCHA_ID_HEADER = "X-Captcha-Id"
+CAPTCHA_ANSWER_HEADER = "X-Captcha-Answer"
 
 
 _FORM_SCHEMA: dict[str, Any] = {
@@ -160,8 +163,29 @@ async def file_objection(
     """
     notice = objection_notice(content, notice_id)
     require_open(notice, now)
-    reader = FormReader(objections.limits, objections.store, objections.sealer)
+
+    async def use_captcha(challenge_id: str, answer: str) -> None:
+        await db.run(
+            lambda session: service.consume_captcha(
+                session, captcha, challenge_id, answer, notice.id, now
+            )
+        )
+
+    # Cheap refusals first: notice, window, then the captcha (from the headers, or from the
+    # form fields that come before any file) before a byte of an attachment is kept.
+    in_headers = captcha_headers(request)
+    if in_headers is not None:
+        await use_captcha(*in_headers)
+    reader = FormReader(
+        objections.limits,
+        objections.store,
+        objections.sealer,
+        on_captcha=None if in_headers is not None else use_captcha,
+    )
     form = await reader.read(request)
+    if in_headers is not None:
+        form.fields.setdefault("captcha_id", [in_headers[0]])
+        form.fields.setdefault("captcha_answer", [in_headers[1]])
     try:
         submission = check_submission(content, notice, form, objections.limits.text_max_chars)
         assert notice.meta.year is not None
@@ -170,7 +194,6 @@ async def file_objection(
             lambda session: service.file_case(
                 session,
                 objections=objections,
-                captcha=captcha,
                 notice_id=notice.id,
                 year=year,
                 submission=submission,
@@ -204,6 +227,15 @@ async def file_objection(
         status_code=201,
         headers=NO_STORE,
     )
+
+
+def captcha_headers(request: Request) -> tuple[str, str] | None:
+    """The captcha id and answer sent in X-Captcha-Id / X-Captcha-Answer (percent-encoded)."""
+    challenge_id = request.headers.get(CAPTCHA_ID_HEADER)
+    answer = request.headers.get(CAPTCHA_ANSWER_HEADER)
+    if challenge_id is None and answer is None:
+        return None
+    return (challenge_id or "").strip(), unquote(answer or "").strip()
 
 
 async def _follow(

@@ -11,15 +11,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from award.content import Content
-from award.identifiers import id_card_problem
 from award.lists import stage_entries
 from award.models import Entrant, Notice
 from award.windows import WindowState
 from vote_api.core.errors import APIError
+from vote_api.objections.documents import (
+    DocumentKind,
+    document_problem,
+    normalise_document,
+    normalise_phone,
+)
 from vote_api.objections.form import FIELD_LABELS, SHORT_FIELD_CHARS, ReceivedForm
 from vote_api.objections.models import FileRole, Reason, ReporterKind
 
-MOBILE = re.compile(r"1[3-9]\d{9}")
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
 MIN_STATEMENT_CHARS = 10
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -123,20 +127,29 @@ def check_submission(
         raise APIError(
             422,
             "reporter_kind_invalid",
-            f"{FIELD_LABELS['reporter_kind']}：应为 individual（个人）或 organisation（单位）",
+            f"{FIELD_LABELS['reporter_kind']}：应为个人或单位",
         )
     kind = ReporterKind(kind_text)
     if kind is ReporterKind.INDIVIDUAL:
         if not form.first("name") and not form.first("id_number"):
             raise APIError(422, "anonymous_refused", ANONYMOUS_MESSAGE)
         reporter["name"] = _text(form, "name", problems, required=True)
-        number = "".join(_text(form, "id_number", problems, required=True).split()).upper()
+        document = form.first("id_type").strip() or DocumentKind.ID_CARD.value
+        if document not in set(DocumentKind):
+            allowed = "、".join(kind.label for kind in DocumentKind)
+            problems.add("id_type_invalid", f"{FIELD_LABELS['id_type']}：应为{allowed}之一")
+            document = DocumentKind.ID_CARD.value
+        kind_of_document = DocumentKind(document)
+        number = normalise_document(_text(form, "id_number", problems, required=True))
         if number:
-            problem = id_card_problem(number)
+            problem = document_problem(kind_of_document, number)
             if problem is not None:
                 problems.add(
-                    "id_number_invalid", f"{FIELD_LABELS['id_number']}：{problem}，请核对后重新填写"
+                    "id_number_invalid",
+                    f"{kind_of_document.label}号码：{problem}，请核对后重新填写",
                 )
+        if kind_of_document is not DocumentKind.ID_CARD:
+            reporter["id_type"] = kind_of_document.label
         reporter["id_number"] = number
         if letters:
             problems.add(
@@ -154,12 +167,15 @@ def check_submission(
                 f"{FIELD_LABELS['letter']}：以单位名义提出异议的，须上传加盖单位公章的书面材料"
                 "（pdf、png、jpg 或 jpeg）",
             )
-    phone = _text(form, "phone", problems, required=True).replace(" ", "").replace("-", "")
-    if phone and not MOBILE.fullmatch(phone):
+    typed_phone = _text(form, "phone", problems, required=True)
+    phone = normalise_phone(typed_phone) if typed_phone else ""
+    if typed_phone and phone is None:
         problems.add(
-            "phone_invalid", f"{FIELD_LABELS['phone']}：应为 11 位中国大陆手机号码，如 13800138000"
+            "phone_invalid",
+            f"{FIELD_LABELS['phone']}：应为中国大陆 11 位手机号码（如 13800138000），"
+            "或香港、澳门的手机号码（如 +852 91234567、+853 66123456）",
         )
-    reporter["phone"] = phone
+    reporter["phone"] = phone or ""
     email = _text(form, "email", problems, required=False)
     if email:
         if not EMAIL.fullmatch(email):

@@ -19,6 +19,7 @@ from award.content import Content
 from award.models import DEMO_PREFIX
 from vote_api.core import audit
 from vote_api.core.captcha import CaptchaService
+from vote_api.core.csvcells import safe_row
 from vote_api.core.errors import APIError
 from vote_api.core.settings import Settings
 from vote_api.core.timeutil import from_db, to_db
@@ -132,25 +133,13 @@ def file_case(
     session: Session,
     *,
     objections: Objections,
-    captcha: CaptchaService,
     notice_id: str,
     year: int,
     submission: Submission,
     files: list[ReceivedFile],
     now: datetime,
 ) -> tuple[ObjectionCase, str]:
-    """Consume the captcha and store the case with its files' records; return it and its key."""
-    try:
-        captcha.check(
-            session,
-            submission.captcha_id,
-            submission.captcha_answer,
-            f"objection:{notice_id}",
-            now,
-        )
-    except APIError:
-        session.commit()  # the challenge is used up, right or wrong
-        raise
+    """Store the case with its files' records (its captcha was consumed first); return it and its key."""
     sealer = objections.sealer
     for _attempt in range(10):
         case_number = new_case_number(now)
@@ -200,6 +189,21 @@ def file_case(
             503, "case_number_busy", "暂时无法分配案件编号，异议未能提交，请重新提交"
         ) from None
     return case, key
+
+
+def consume_captcha(
+    session: Session,
+    captcha: CaptchaService,
+    challenge_id: str,
+    answer: str,
+    notice_id: str,
+    now: datetime,
+) -> None:
+    """Use up an objection's captcha (committed, right or wrong); refuse a wrong one."""
+    try:
+        captcha.check(session, challenge_id[:64], answer[:16], f"objection:{notice_id}", now)
+    finally:
+        session.commit()  # the challenge is used up, right or wrong
 
 
 def withdraw_case(session: Session, case_id: int) -> None:
@@ -538,11 +542,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def export_csv(
     session: Session, content: Content, filters: CaseFilter, actor: str, now: datetime
 ) -> str:
@@ -570,9 +569,7 @@ def export_csv(
         row["reporter_kind"] = row["reporter_kind_label"]
         row["status"] = row["status_label"]
         row["purged"] = "是" if row["purged"] else "否"
-        writer.writerow(
-            [_cell(str(row[key] if row[key] is not None else "")) for key, _ in CSV_COLUMNS]
-        )
+        writer.writerow(safe_row(row[key] for key, _ in CSV_COLUMNS))
     return out.getvalue()
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from vote_api.core.audit import AuditEntry, record
+from vote_api.core.params import DB_INT_MAX, RowId
 from vote_api.core.timeutil import from_db
 from vote_api.deps import AdminDep, CatalogDep, DatabaseDep, NowDep, require_admin
 from vote_api.voting import review
@@ -79,7 +80,7 @@ async def export_votes(
 
 @router.post("/votes/{vote_id}/invalidate", response_model=InvalidatedOut)
 async def invalidate_vote(
-    vote_id: int, body: InvalidateIn, db: DatabaseDep, now: NowDep, admin: AdminDep
+    vote_id: RowId, body: InvalidateIn, db: DatabaseDep, now: NowDep, admin: AdminDep
 ) -> InvalidatedOut:
     """Set a vote aside with a recorded reason; it stops counting and the audit log says why."""
     reason = body.reason.strip()
@@ -160,7 +161,9 @@ async def invalidate_cluster(
 async def audit_log(
     db: DatabaseDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    before: Annotated[int | None, Query(ge=1, description="只列出编号小于此值的记录")] = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=DB_INT_MAX, description="只列出编号小于此值的记录")
+    ] = None,
 ) -> list[AuditEntryOut]:
     """The append-only log of admin actions, newest first."""
 

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from vote_api.core.audit import record
+from vote_api.core.csvcells import safe_row
 from vote_api.core.errors import APIError
 from vote_api.core.timeutil import from_db, to_db
 from vote_api.voting.anomalies import Cluster, find_clusters, load_votes
@@ -53,17 +54,19 @@ def export_csv(session: Session, ballot_id: str, *, actor: str, now: datetime) -
     writer.writerow(CSV_COLUMNS)
     for vote_id, ballot, period, choices, at, digest, invalidated_at, reason in rows:
         writer.writerow(
-            [
-                vote_id,
-                ballot,
-                period,
-                choices.replace(",", ";"),
-                _iso(at),
-                digest,
-                "yes" if invalidated_at is not None else "no",
-                _iso(invalidated_at),
-                reason or "",
-            ]
+            safe_row(
+                [
+                    vote_id,
+                    ballot,
+                    period,
+                    choices.replace(",", ";"),
+                    _iso(at),
+                    digest,
+                    "yes" if invalidated_at is not None else "no",
+                    _iso(invalidated_at),
+                    reason or "",
+                ]
+            )
         )
     record(session, at=now, actor=actor, action="votes.export", target=ballot_id, rows=len(rows))
     session.commit()

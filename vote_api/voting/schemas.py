@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from award.models import VotePeriod
+from award.models import VotePeriod, VoterProof
 from award.windows import WindowState
 from vote_api.voting.catalog import PERIOD_TEXT, STATE_LABELS, BallotEntry
 
@@ -27,6 +27,9 @@ class RuleOut(BaseModel):
     period: VotePeriod
     period_text: str
     max_choices: int
+    #: How voters are told apart: a verified mobile number, or this browser.
+    identity: VoterProof
+    identity_text: str
 
 
 class BallotOut(BaseModel):
@@ -66,6 +69,8 @@ class BallotOut(BaseModel):
                 period=ballot.period,
                 period_text=PERIOD_TEXT[ballot.period],
                 max_choices=ballot.max_choices,
+                identity=ballot.identity,
+                identity_text=ballot.identity.label,
             ),
             candidates=[CandidateOut(id=i, name=n) for i, n in entry.candidates.items()],
             results_public=entry.results_public(now),

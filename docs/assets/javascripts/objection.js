@@ -21,6 +21,7 @@
   var rules = null;
   var captchaId = null;
   var captchaKind = "image";
+  var chosenFiles = [];  // the evidence files, kept here so that one can be removed
 
   // Which field a refusal from the service is about, to mark it invalid.
   var FIELD_OF_CODE = {
@@ -29,6 +30,7 @@
     reason_invalid: "objection-reasons",
     statement_too_short: "objection-statement",
     id_number_invalid: "objection-id-number",
+    id_type_invalid: "objection-id-type",
     phone_invalid: "objection-phone",
     email_invalid: "objection-email",
     letter_missing: "objection-letter",
@@ -52,13 +54,54 @@
     return dot < 0 ? "" : name.slice(dot + 1).toLowerCase();
   }
 
-  function idProblem(value) {
-    if (!/^\d{17}[\dXx]$/.test(value)) return "身份证号应为 18 位，前 17 位为数字，最后一位为数字或 X";
+  var ID_HINTS = {
+    id_card: "18 位居民身份证号码，最后一位可能是 X。",
+    hk_macao_permit: "H 或 M 加 8 位数字（旧证为 10 位数字），如 H12345678。",
+    taiwan_permit: "8 位数字（旧证为 10 位数字），如 12345678。",
+    foreign_permanent_resident: "18 位（以 9 开头）或 15 位（3 个字母加 12 位数字）。",
+    passport: "护照上的号码，5 至 17 位字母或数字。"
+  };
+  var ID_NAMES = {
+    id_card: "居民身份证", hk_macao_permit: "港澳居民来往内地通行证",
+    taiwan_permit: "台湾居民来往大陆通行证", foreign_permanent_resident: "外国人永久居留身份证",
+    passport: "护照"
+  };
+
+  function checkChar(first17) {
     var total = 0;
-    for (var i = 0; i < 17; i++) total += Number(value.charAt(i)) * ID_WEIGHTS[i];
-    var expected = ID_CHECK.charAt(total % 11);
-    if (value.charAt(17).toUpperCase() !== expected) return "身份证号校验位不正确，请核对";
+    for (var i = 0; i < 17; i++) total += Number(first17.charAt(i)) * ID_WEIGHTS[i];
+    return ID_CHECK.charAt(total % 11);
+  }
+
+  // The same format checks as the service (vote_api/objections/documents.py).
+  function idProblem(kind, raw) {
+    var value = raw.replace(/[\s\-()（）]/g, "").toUpperCase();
+    var name = ID_NAMES[kind] + "号码";
+    if (kind === "hk_macao_permit") {
+      return /^[HM]\d{8}(\d{2})?$/.test(value) ? null : name + "应为 H 或 M 加 8 位数字，如 H12345678";
+    }
+    if (kind === "taiwan_permit") {
+      return /^(\d{8}|\d{10}[A-Z]?)$/.test(value) ? null : name + "应为 8 位数字，如 12345678";
+    }
+    if (kind === "foreign_permanent_resident") {
+      if (/^[A-Z]{3}\d{12}$/.test(value)) return null;
+      if (!/^9\d{16}[\dX]$/.test(value)) return name + "应为 18 位（以 9 开头）或 15 位（3 个字母加 12 位数字）";
+      return value.charAt(17) === checkChar(value) ? null : name + "校验位不正确，请核对";
+    }
+    if (kind === "passport") {
+      return /^(?=.*\d)[A-Z0-9]{5,17}$/.test(value) ? null : name + "应为 5 至 17 位字母或数字";
+    }
+    if (!/^\d{17}[\dX]$/.test(value)) return "身份证号应为 18 位，前 17 位为数字，最后一位为数字或 X";
+    if (value.charAt(17) !== checkChar(value)) return "身份证号校验位不正确，请核对";
     return null;
+  }
+
+  function phoneProblem(raw) {
+    var value = raw.replace(/[\s\-()（）]/g, "").replace(/^00/, "+");
+    if (/^(\+86)?1[3-9]\d{9}$/.test(value)) return null;
+    if (/^((\+?852)?[4-9]\d{7})$/.test(value) && (value.length === 8 || /^\+?852/.test(value))) return null;
+    if (/^((\+?853)?6\d{7})$/.test(value) && (value.length === 8 || /^\+?853/.test(value))) return null;
+    return "手机号码：应为中国大陆 11 位手机号码，或香港（+852）、澳门（+853）的手机号码";
   }
 
   function clearErrors() {
@@ -69,24 +112,47 @@
     });
   }
 
-  function showErrors(items) {
+  function showErrors(items, quiet) {
     errorsBox.textContent = "";
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (el) {
+      el.removeAttribute("aria-invalid");
+    });
+    if (!items.length) {
+      show(errorsBox, false);
+      return;
+    }
     var heading = document.createElement("p");
     heading.textContent = "未能提交，请修改以下内容：";
     errorsBox.appendChild(heading);
     var list = document.createElement("ul");
     items.forEach(function (item) {
       var li = document.createElement("li");
-      li.textContent = item.message;
-      list.appendChild(li);
-      if (item.field) {
-        var field = document.getElementById(item.field);
-        if (field) field.setAttribute("aria-invalid", "true");
+      var field = item.field && document.getElementById(item.field);
+      if (field) {
+        field.setAttribute("aria-invalid", "true");
+        var link = document.createElement("a");
+        link.href = "#" + item.field;
+        link.textContent = item.message;
+        link.addEventListener("click", function (event) {
+          event.preventDefault();
+          var target = field.matches("fieldset") ? field.querySelector("input") : field;
+          (target || field).focus();
+        });
+        li.appendChild(link);
+      } else {
+        li.textContent = item.message;
       }
+      list.appendChild(li);
     });
     errorsBox.appendChild(list);
     show(errorsBox, true);
-    errorsBox.focus();
+    if (!quiet) errorsBox.focus();
+  }
+
+  // As the person fixes the fields, the summary keeps only what is still wrong.
+  function refreshErrors() {
+    if (errorsBox.hidden) return;
+    showErrors(clientProblems(), true);
   }
 
   function reporterKind() {
@@ -99,7 +165,7 @@
     [["objection-individual", !organisation], ["objection-organisation", organisation]].forEach(function (pair) {
       var section = document.getElementById(pair[0]);
       show(section, pair[1]);
-      Array.prototype.forEach.call(section.querySelectorAll("input"), function (input) {
+      Array.prototype.forEach.call(section.querySelectorAll("input, select"), function (input) {
         input.disabled = !pair[1];
       });
     });
@@ -112,11 +178,29 @@
 
   function listEvidence() {
     evidenceList.textContent = "";
-    Array.prototype.forEach.call(evidence.files, function (file) {
+    chosenFiles.forEach(function (file, index) {
       var li = document.createElement("li");
-      li.textContent = file.name + "（" + sizeText(file.size) + "）";
+      li.appendChild(document.createTextNode(file.name + "（" + sizeText(file.size) + "） "));
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "md-button objection__remove";
+      remove.textContent = "移除";
+      remove.setAttribute("aria-label", "移除 " + file.name);
+      remove.addEventListener("click", function () {
+        chosenFiles.splice(index, 1);
+        listEvidence();
+        refreshErrors();
+        evidence.focus();
+      });
+      li.appendChild(remove);
       evidenceList.appendChild(li);
     });
+  }
+
+  function addEvidence() {
+    Array.prototype.forEach.call(evidence.files, function (file) { chosenFiles.push(file); });
+    evidence.value = "";
+    listEvidence();
   }
 
   function loadCaptcha(kind) {
@@ -199,8 +283,8 @@
     if (words > max) problems.push({ field: "objection-statement", message: "异议的事实与理由：不超过 " + max + " 个字" });
     if (kind === "individual") {
       need("objection-name", "姓名");
-      var number = need("objection-id-number", "身份证号");
-      var problem = number && idProblem(number);
+      var number = need("objection-id-number", "证件号码");
+      var problem = number && idProblem(document.getElementById("objection-id-type").value, number);
       if (problem) problems.push({ field: "objection-id-number", message: problem });
     } else {
       need("objection-org", "单位名称");
@@ -213,14 +297,13 @@
       }
     }
     var phone = need("objection-phone", "手机号码");
-    if (phone && !/^1[3-9]\d{9}$/.test(phone)) {
-      problems.push({ field: "objection-phone", message: "手机号码：应为 11 位中国大陆手机号码" });
-    }
+    var phoneWrong = phone && phoneProblem(phone);
+    if (phoneWrong) problems.push({ field: "objection-phone", message: phoneWrong });
     if (rules) {
-      if (evidence.files.length > rules.max_files) {
+      if (chosenFiles.length > rules.max_files) {
         problems.push({ field: "objection-evidence", message: "证据材料：最多 " + rules.max_files + " 个文件" });
       }
-      Array.prototype.forEach.call(evidence.files, function (file) {
+      chosenFiles.forEach(function (file) {
         if (rules.evidence_extensions.indexOf(extension(file.name)) < 0) {
           problems.push({ field: "objection-evidence", message: "证据材料：不接受“" + file.name + "”的格式" });
         } else if (file.size > rules.max_file_bytes) {
@@ -243,9 +326,46 @@
     var section = document.getElementById("objection-done");
     show(section, true);
     section.focus();
+    var copied = document.getElementById("objection-copied");
     document.getElementById("objection-copy").addEventListener("click", function () {
       var value = "案件编号：" + body.case_number + "\n查询密钥：" + body.key;
-      if (navigator.clipboard) navigator.clipboard.writeText(value);
+      var failed = function () { copied.textContent = "无法自动复制，请手动抄下。"; };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(value).then(function () {
+          copied.textContent = "已复制案件编号和查询密钥。";
+        }, failed);
+      } else {
+        failed();
+      }
+    });
+  }
+
+  // What was sent, for the person's records (the ID number is not repeated on screen).
+  function summarise() {
+    var entrant = document.getElementById("objection-entrant");
+    var reasons = Array.prototype.map.call(form.querySelectorAll('input[name="reason"]:checked'),
+      function (input) { return input.parentNode.textContent.trim(); });
+    var organisation = reporterKind() === "organisation";
+    var rows = [
+      ["公示", document.getElementById("objection-notice-title").textContent],
+      ["被异议的申报主体", entrant.options[entrant.selectedIndex].textContent],
+      ["异议理由", reasons.join("；")],
+      ["异议的事实与理由", statement.value.trim()],
+      ["异议人", organisation ? document.getElementById("objection-org").value.trim() +
+        "（联系人：" + document.getElementById("objection-contact").value.trim() + "）"
+        : document.getElementById("objection-name").value.trim() + "（" +
+          ID_NAMES[document.getElementById("objection-id-type").value] + "）"],
+      ["证据材料", chosenFiles.length ? chosenFiles.map(function (f) { return f.name; }).join("、") : "无"]
+    ];
+    var list = document.getElementById("objection-summary");
+    list.textContent = "";
+    rows.forEach(function (row) {
+      var dt = document.createElement("dt");
+      dt.textContent = row[0];
+      var dd = document.createElement("dd");
+      dd.textContent = row[1];
+      list.appendChild(dt);
+      list.appendChild(dd);
     });
   }
 
@@ -258,15 +378,22 @@
       return;
     }
     var data = new FormData(form);
-    ["evidence", "letter"].forEach(function (name) {
-      var files = data.getAll(name).filter(function (file) { return file && file.name; });
-      data.delete(name);
-      files.forEach(function (file) { data.append(name, file, file.name); });
-    });
-    data.set("captcha_id", captchaId || "");
+    data.delete("evidence");
+    chosenFiles.forEach(function (file) { data.append("evidence", file, file.name); });
+    var letters = data.getAll("letter").filter(function (file) { return file && file.name; });
+    data.delete("letter");
+    letters.forEach(function (file) { data.append("letter", file, file.name); });
+    // The captcha travels in headers: the service checks it before it reads the attachments.
+    var captchaHeaders = {
+      "X-Captcha-Id": captchaId || "",
+      "X-Captcha-Answer": encodeURIComponent(captchaAnswer.value.trim())
+    };
+    data.delete("captcha_id");
+    data.delete("captcha_answer");
     submit.disabled = true;
     progress.textContent = "正在提交，附件较大时需要一些时间……";
-    fetch(api + "/notices/" + encodeURIComponent(noticeId) + "/objections", { method: "POST", body: data })
+    fetch(api + "/notices/" + encodeURIComponent(noticeId) + "/objections",
+      { method: "POST", body: data, headers: captchaHeaders })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           return [response, body];
@@ -276,12 +403,22 @@
         progress.textContent = "";
         submit.disabled = false;
         if (pair[0].ok) {
+          summarise();
           done(pair[1]);
           return;
         }
         var body = pair[1];
-        showErrors([{ field: FIELD_OF_CODE[body.code], message: body.message || "提交未被接受（" + pair[0].status + "）" }]);
-        loadCaptcha(captchaKind); // a captcha is used up by every attempt
+        var items = (body.message || "提交未被接受（" + pair[0].status + "）").split("；")
+          .map(function (message, index) {
+            return { field: index === 0 ? FIELD_OF_CODE[body.code] : null, message: message };
+          });
+        showErrors(items);
+        // The service checks the captcha before it reads the attachments, so any refusal
+        // after that point has used it: a new one is shown (what was typed stays).
+        var code = body.code || "";
+        var before = ["notice_not_found", "objection_closed", "objection_not_open",
+          "cross_site_refused"];
+        if (before.indexOf(code) < 0) loadCaptcha(captchaKind);
       })
       .catch(function () {
         progress.textContent = "";
@@ -322,7 +459,13 @@
 
   form.addEventListener("submit", onSubmit);
   statement.addEventListener("input", updateCounter);
-  evidence.addEventListener("change", listEvidence);
+  evidence.addEventListener("change", addEvidence);
+  form.addEventListener("input", refreshErrors);
+  form.addEventListener("change", refreshErrors);
+  var idType = document.getElementById("objection-id-type");
+  idType.addEventListener("change", function () {
+    document.getElementById("objection-id-hint").textContent = ID_HINTS[idType.value];
+  });
   Array.prototype.forEach.call(form.querySelectorAll('input[name="reporter_kind"]'), function (radio) {
     radio.addEventListener("change", switchKind);
   });

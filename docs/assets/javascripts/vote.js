@@ -75,8 +75,9 @@
 
   // --- the captcha of one ballot -------------------------------------------------------
 
-  function Captcha(ballot, container) {
+  function Captcha(ballot, container, purpose) {
     this.ballot = ballot;
+    this.purpose = purpose || "vote";
     this.id = null;
     this.loaded = false;
     var answerId = uid("captcha-answer");
@@ -101,6 +102,7 @@
       "图形验证码为 5 个字母或数字，不区分大小写。");
     fieldset.appendChild(this.hint);
     container.appendChild(fieldset);
+    this.fieldset = fieldset;
     var self = this;
     this.refreshButton.addEventListener("click", function () { self.load("image"); });
     this.audioButton.addEventListener("click", function () { self.load("audio"); });
@@ -112,7 +114,7 @@
     this.loaded = true;
     this.id = null;
     this.input.value = "";
-    return call("POST", "/captchas", { purpose: "vote", target: this.ballot.id, kind: kind })
+    return call("POST", "/captchas", { purpose: this.purpose, target: this.ballot.id, kind: kind })
       .then(function (result) {
         if (request !== self.requests) return;  // a newer captcha was asked for meanwhile
         self.media.textContent = "";
@@ -125,7 +127,7 @@
         self.id = data.captcha_id;
         var source = "data:" + data.media_type + ";base64," + data.data;
         if (data.kind === "audio") {
-          self.media.appendChild(el("p", {}, "请收听语音，输入听到的 5 位数字（英语朗读）。"));
+          self.media.appendChild(el("p", {}, "请收听语音，输入听到的 5 位数字（普通话朗读）。"));
           var audio = el("audio", { controls: "", src: source, "aria-label": "语音验证码" });
           self.media.appendChild(audio);
           self.hint.textContent = "语音验证码为 5 位数字。需要图片时请点“换一张”。";
@@ -157,6 +159,114 @@
       get("hour") + ":" + get("minute");
   }
 
+  // --- proving a mobile number (phone ballots) -------------------------------------------
+
+  // The number, a captcha, the SMS code: calls done() once the number is verified.
+  function PhoneCheck(ballot, container, done) {
+    var fieldset = el("fieldset", { className: "vote-phone" });
+    fieldset.appendChild(el("legend", {}, "第一步：验证手机号码"));
+    fieldset.appendChild(el("p", { className: "vote-hint" },
+      "本投票每个中国大陆手机号码每期可投一次。号码只用于发送验证码和识别是否已投票，" +
+      "服务器只保存其加密摘要。验证后 30 分钟内可在各项手机号码投票中投票。"));
+    var phoneId = uid("phone");
+    fieldset.appendChild(el("label", { "for": phoneId }, "手机号码"));
+    var phone = el("input", { id: phoneId, type: "tel", inputmode: "numeric",
+      autocomplete: "tel", maxlength: "20", className: "vote-phone__number" });
+    fieldset.appendChild(phone);
+    var captcha = new Captcha(ballot, fieldset, "sms");
+    var send = el("button", { type: "button", className: "md-button" }, "获取短信验证码");
+    fieldset.appendChild(send);
+    var codeId = uid("sms-code");
+    var codeLabel = el("label", { "for": codeId }, "短信验证码（6 位数字）");
+    var code = el("input", { id: codeId, type: "text", inputmode: "numeric",
+      autocomplete: "one-time-code", maxlength: "6", className: "vote-phone__code" });
+    var verify = el("button", { type: "button", className: "md-button md-button--primary" },
+      "验证");
+    var consoleBox = el("div", { className: "vote-message vote-message--notice" });
+    var message = el("div", { className: "vote-message", role: "status", "aria-live": "polite" });
+    fieldset.appendChild(message);
+    container.appendChild(fieldset);
+    phone.addEventListener("focus", function () { captcha.ensure(); });
+    var waitTimer = null;
+
+    function pace(seconds) {
+      send.disabled = true;
+      var left = seconds;
+      send.textContent = "重新获取（" + left + " 秒）";
+      clearInterval(waitTimer);
+      waitTimer = setInterval(function () {
+        left -= 1;
+        if (left <= 0) {
+          clearInterval(waitTimer);
+          send.disabled = false;
+          send.textContent = "重新获取短信验证码";
+          return;
+        }
+        send.textContent = "重新获取（" + left + " 秒）";
+      }, 1000);
+    }
+
+    send.addEventListener("click", function () {
+      var number = phone.value.trim();
+      if (!number) { say(message, "请输入手机号码。", "error"); phone.focus(); return; }
+      var answer = captcha.input.value.trim();
+      if (!captcha.id || !answer) {
+        captcha.ensure();
+        say(message, "请先输入图形（或语音）验证码。", "error");
+        captcha.input.focus();
+        return;
+      }
+      send.disabled = true;
+      say(message, "正在发送……");
+      call("POST", "/phone/codes", { ballot_id: ballot.id, phone: number,
+        captcha_id: captcha.id, captcha_answer: answer }).then(function (result) {
+        captcha.load("image");  // each captcha is used once, right or wrong
+        if (!result.ok) {
+          send.disabled = false;
+          if (result.status === 429 && !isNaN(result.retryAfter)) pace(result.retryAfter);
+          say(message, refusal(result), "error");
+          return;
+        }
+        say(message, result.data.message, "success");
+        pace(result.data.resend_after);
+        if (!code.parentNode) {
+          fieldset.insertBefore(codeLabel, message);
+          fieldset.insertBefore(code, message);
+          fieldset.insertBefore(verify, message);
+        }
+        consoleBox.textContent = "";
+        if (result.data.console_code) {
+          consoleBox.appendChild(el("p", {}, result.data.console_notice));
+          consoleBox.appendChild(el("p", {}, "本次验证码：" + result.data.console_code));
+          fieldset.insertBefore(consoleBox, message);
+        }
+        code.focus();
+      });
+    });
+
+    verify.addEventListener("click", function () {
+      var value = code.value.trim();
+      if (!/^[0-9]{6}$/.test(value)) {
+        say(message, "请输入短信中的 6 位数字验证码。", "error");
+        code.focus();
+        return;
+      }
+      verify.disabled = true;
+      call("POST", "/phone/verify", { phone: phone.value.trim(), code: value })
+        .then(function (result) {
+          verify.disabled = false;
+          if (!result.ok) { say(message, refusal(result), "error"); code.focus(); return; }
+          clearInterval(waitTimer);
+          var verified = el("p", { className: "vote-message vote-message--success",
+            tabindex: "-1" }, result.data.message);
+          fieldset.replaceWith(verified);
+          verified.focus();
+          done();
+        });
+    });
+    this.fieldset = fieldset;
+  }
+
   function renderOpen(ballot, section) {
     var form = el("form", { className: "vote-form", novalidate: "" });
     var choices = el("fieldset", { className: "vote-choices" });
@@ -185,7 +295,57 @@
     form.appendChild(message);
     section.appendChild(form);
 
-    form.addEventListener("focusin", function () { captcha.ensure(); });
+    // Ask first whether this browser's voter has voted this period: if so, say so at once
+    // instead of asking for a captcha that would only end in a refusal.
+    var phoneFirst = ballot.rule.identity === "phone";
+    function askPhone() {
+      form.classList.add("vote-form--waiting");
+      Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
+        set.disabled = true;
+      });
+      submit.disabled = true;
+      new PhoneCheck(ballot, section.insertBefore(el("div", {}), form), function () {
+        form.classList.remove("vote-form--waiting");
+        Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
+          set.disabled = false;
+        });
+        submit.disabled = false;
+        refreshStanding();
+      });
+    }
+    function refreshStanding() {
+      return call("GET", "/ballots/" + encodeURIComponent(ballot.id) + "/standing")
+        .then(function (result) {
+          if (result.ok && result.data.voted) {
+            captcha.fieldset.remove();
+            submit.remove();
+            Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
+              set.disabled = true;
+            });
+            say(message, result.data.message, "notice");
+          }
+        });
+    }
+    var standing = call("GET", "/ballots/" + encodeURIComponent(ballot.id) + "/standing")
+      .then(function (result) {
+        if (phoneFirst && result.ok && result.data.phone_verified === false) {
+          askPhone();
+          return true;
+        }
+        if (result.ok && result.data.voted) {
+          captcha.fieldset.remove();
+          submit.remove();
+          Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
+            set.disabled = true;
+          });
+          say(message, result.data.message, "notice");
+          return false;
+        }
+        return true;
+      });
+    form.addEventListener("focusin", function () {
+      standing.then(function (mayVote) { if (mayVote) captcha.ensure(); });
+    });
     form.addEventListener("change", function (event) {
       if (!multiple || event.target.type !== "checkbox") return;
       var checked = form.querySelectorAll("input[type=checkbox]:checked");
@@ -220,30 +380,64 @@
         .then(function (result) {
           submit.disabled = false;
           if (result.ok) {
-            showReceipt(message, result.data);
-            submit.disabled = true;
             captcha.id = null;
+            captcha.fieldset.remove();
+            submit.remove();
             Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
               set.disabled = true;
             });
+            showReceipt(message, result.data, ballot);
             return;
           }
           var code = result.data && result.data.code;
           say(message, CAPTCHA_REFUSED[code] || refusal(result), "error");
+          if (code === "phone_not_verified") { captcha.load("image"); askPhone(); return; }
           if (RETRYABLE.indexOf(code) >= 0 || !code) captcha.load("image");
           else submit.disabled = true;
         });
     });
   }
 
-  function showReceipt(box, data) {
+  // The receipt, with buttons to copy it and to save it as a text file; focus moves to it.
+  function showReceipt(box, data, ballot) {
     box.className = "vote-message vote-message--success";
     box.textContent = "";
+    box.setAttribute("tabindex", "-1");
     box.appendChild(el("p", {}, "投票成功，您的选票已记录。"));
     var line = el("p", {}, "回执码：");
     line.appendChild(el("strong", { className: "vote-receipt" }, data.receipt));
     box.appendChild(line);
-    box.appendChild(el("p", {}, "回执码只显示这一次，请抄下或截图保存；可在本页“查询回执”中核对这张选票是否被计入。"));
+    box.appendChild(el("p", {}, "回执码只显示这一次，请复制、保存或抄下；可在本页“查询回执”中核对这张选票是否被计入，投票截止后还可在“结果怎样核对”中用回执码在公布的结果里查找。"));
+    var buttons = el("p", { className: "vote-receipt__buttons" });
+    var copy = el("button", { type: "button", className: "md-button" }, "复制回执码");
+    var save = el("button", { type: "button", className: "md-button" }, "保存为文件");
+    var copied = el("span", { className: "vote-hint", role: "status" });
+    buttons.appendChild(copy);
+    buttons.appendChild(save);
+    buttons.appendChild(copied);
+    box.appendChild(buttons);
+    copy.addEventListener("click", function () {
+      var done = function () { copied.textContent = "已复制回执码。"; };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(data.receipt).then(done, function () {
+          copied.textContent = "无法自动复制，请手动抄下回执码。";
+        });
+      } else {
+        copied.textContent = "无法自动复制，请手动抄下回执码。";
+      }
+    });
+    save.addEventListener("click", function () {
+      var text = ballot.title + "\r\n回执码：" + data.receipt + "\r\n投票时间：" +
+        wordsForMoment(new Date().toISOString()) + "（北京时间）\r\n" +
+        "核对：在网络投票页面“查询回执”中输入回执码。\r\n";
+      var link = el("a", { href: URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" })),
+        download: "投票回执-" + ballot.id + ".txt" });
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      copied.textContent = "已保存回执文件。";
+    });
+    box.focus();
   }
 
   function renderResults(ballot, section) {
@@ -291,9 +485,14 @@
     var section = el("section", { className: "vote-ballot vote-ballot--" + ballot.state,
       id: "ballot-" + ballot.id, "aria-labelledby": "ballot-title-" + ballot.id });
     section.appendChild(el("h2", { id: "ballot-title-" + ballot.id }, ballot.title));
+    if (ballot.state === "closed") {
+      section.appendChild(el("p", { className: "vote-deadline" },
+        "投票已于 " + wordsForMoment(ballot.closes) + "（北京时间）截止。"));
+      renderResults(ballot, section);
+    }
     var facts = el("dl", { className: "vote-facts" });
     [["状态", ballot.state_label], ["类别", ballot.category_label],
-      ["投票时间", ballot.window_text], ["规则", ballot.rule.period_text + "，" +
+      ["投票时间", ballot.window_text], ["规则", ballot.rule.identity_text + "；" + ballot.rule.period_text + "，" +
         (ballot.rule.max_choices > 1 ? "每票最多选 " + ballot.rule.max_choices + " 个"
           : "每票选 1 个")]].forEach(function (pair) {
       facts.appendChild(el("dt", {}, pair[0]));
@@ -312,15 +511,12 @@
       ballot.candidates.forEach(function (c) { names.appendChild(el("li", {}, c.name)); });
       section.appendChild(el("p", {}, "候选对象："));
       section.appendChild(names);
-    } else {
-      section.appendChild(el("p", { className: "vote-deadline" },
-        "投票已于 " + wordsForMoment(ballot.closes) + "（北京时间）截止。"));
-      renderResults(ballot, section);
     }
     return section;
   }
 
   var ORDER = { open: 0, upcoming: 1, closed: 2 };
+  var loadedBallots = [];
 
   call("GET", "/ballots").then(function (result) {
     var loading = document.getElementById("vote-loading");
@@ -337,8 +533,69 @@
     }
     loading.textContent = "共有 " + ballots.length + " 项投票，其中 " +
       ballots.filter(function (b) { return b.state === "open"; }).length + " 项正在进行。";
+    loadedBallots = ballots;
     ballots.forEach(function (ballot) { app.appendChild(renderBallot(ballot)); });
   });
+
+  // --- "check my vote": the receipt's SHA-256, computed here, found in the published digests --
+
+  function canonicalReceipt(text) {
+    var letters = text.toUpperCase().replace(/[^0-9A-Z]/g, "");
+    if (!/^[ACDEFHJKMNPRTUVWXY3479]{16}$/.test(letters)) return null;
+    return letters.match(/.{4}/g).join("-");
+  }
+
+  function sha256Hex(text) {
+    return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)).then(function (buffer) {
+      return Array.prototype.map.call(new Uint8Array(buffer), function (byte) {
+        return ("0" + byte.toString(16)).slice(-2);
+      }).join("");
+    });
+  }
+
+  var verifyForm = document.getElementById("verify-form");
+  var verifyResult = document.getElementById("verify-result");
+  if (verifyForm && verifyResult) {
+    verifyForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var code = canonicalReceipt(document.getElementById("verify-code").value);
+      if (!code) {
+        say(verifyResult, "回执码应为 16 个字母或数字（可带短横线），请检查后重新输入。", "error");
+        return;
+      }
+      if (!(window.crypto && crypto.subtle)) {
+        say(verifyResult, "此浏览器不能计算摘要，请使用“查询回执”。", "error");
+        return;
+      }
+      say(verifyResult, "正在计算摘要并查找……");
+      var published = loadedBallots.filter(function (b) {
+        return b.state === "closed" || b.results_public;
+      });
+      sha256Hex(code).then(function (digest) {
+        return Promise.all(published.map(function (ballot) {
+          return call("GET", "/ballots/" + encodeURIComponent(ballot.id) + "/results");
+        })).then(function (results) {
+          var found = null;
+          results.forEach(function (result) {
+            if (!result.ok || found) return;
+            result.data.candidates.forEach(function (candidate) {
+              if (!found && candidate.receipt_digests.indexOf(digest) >= 0) {
+                found = "在《" + result.data.title + "》公布的结果中找到了这张选票：计入“" +
+                  candidate.name + "”的票数。";
+              }
+            });
+            if (!found && result.data.invalidated_receipt_digests.indexOf(digest) >= 0) {
+              found = "在《" + result.data.title + "》公布的结果中，这张选票被列为作废，不计入票数；作废原因可用“查询回执”查看。";
+            }
+          });
+          var words = found || (published.length
+            ? "在已公布的结果中没有找到这张选票。投票进行中的结果在截止后公布；如截止后仍找不到，请联系秘书处。"
+            : "目前还没有公布结果的投票，投票截止后再来查找。");
+          say(verifyResult, words + "回执摘要（SHA-256）：" + digest, found ? "success" : "error");
+        });
+      });
+    });
+  }
 
   // --- receipt check -------------------------------------------------------------------
 

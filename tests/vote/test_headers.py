@@ -1,0 +1,120 @@
+"""Response headers: API answers never cached, site pages under a strict CSP, docs local or off."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vote_api.core.settings import Settings
+from vote_api.main import create_app
+
+from .conftest import ROOT, AppFactory, Clock, Env
+from .support import NOW, known_answer
+
+
+@pytest.fixture
+def site_app(tmp_path: Path, demo_dir: Path, demo_site: Path) -> Any:
+    """The built demo site and the service from one app, as ./run.sh serves them."""
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path}/headers.db",
+        demo_dir=demo_dir,
+        site_dir=demo_site,
+        content_dir=ROOT / "docs",
+        data_dir=tmp_path / "var",
+    )
+    return create_app(settings, clock=Clock(NOW), captcha_answers=known_answer)
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("GET", "/api/ballots"),
+        ("GET", "/api/health"),
+        ("GET", "/api/receipts/AAAA-AAAA-AAAA-AAAA"),
+        ("POST", "/api/captchas"),
+        ("GET", "/api/no-such-route"),
+    ],
+)
+def test_headers_every_api_answer_is_no_store(env: Env, method: str, url: str) -> None:
+    response = env.client.request(method, url, json={"purpose": "vote", "target": "x"})
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+def test_headers_site_pages_carry_a_self_only_csp(site_app: Any) -> None:
+    from starlette.testclient import TestClient
+
+    with TestClient(site_app) as client:
+        for path in ("/", "/vote/", "/objection/"):
+            response = client.get(path)
+            assert response.status_code == 200, path
+            policy = response.headers["content-security-policy"]
+            directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+            assert directives["default-src"] == "'self'"
+            assert directives["frame-ancestors"] == "'none'"
+            assert "unsafe-inline" not in directives["script-src"]
+            for value in directives.values():  # nothing from another host
+                assert not re.search(r"https?:|\*", value), value
+            assert response.headers["x-content-type-options"] == "nosniff"
+            assert response.headers["x-frame-options"] == "DENY"
+            assert response.headers["referrer-policy"] == "same-origin"
+            assert "no-store" not in response.headers.get("cache-control", "")
+
+
+@pytest.mark.browser
+def test_headers_site_pages_run_under_their_csp_in_chromium(
+    page: Any, site_app: Any, live_server: Any
+) -> None:
+    server = live_server(site_app)
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text))
+    page.goto(f"{server.url}/vote/")
+    page.get_by_text("项正在进行").wait_for()  # the page's own script ran and called the API
+    page.goto(f"{server.url}/")
+    page.locator(".md-header").wait_for()
+    assert not [v for v in violations if "Content Security Policy" in v], violations
+    # A script injected into the page (as an XSS would) is refused by the policy.
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.__injected = 1'; document.body.appendChild(s); }"
+    )
+    assert page.evaluate("() => window.__injected") is None
+    assert any("Content Security Policy" in v for v in violations)
+
+
+def test_headers_docs_off_in_production(make_env: AppFactory) -> None:
+    env = make_env(environment="production", secret_key="s" * 40, encryption_key="e" * 40)
+    assert env.client.get("/api/docs").status_code == 404
+    assert env.client.get("/api/docs/assets/swagger-ui-bundle.js").status_code == 404
+    assert env.client.get("/api/openapi.json").status_code == 200
+
+
+def test_headers_docs_load_only_from_this_host(env: Env) -> None:
+    page = env.client.get("/api/docs")
+    assert page.status_code == 200
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert sources and all(s.startswith("/api/docs/") for s in sources), sources
+    assert "<script>" not in page.text  # no inline script
+    for source in sources:
+        asset = env.client.get(source)
+        assert asset.status_code == 200, source
+        assert "https://" not in asset.text[:2000] or source.endswith(".js")
+
+
+@pytest.mark.browser
+def test_headers_docs_render_in_chromium_from_this_host(
+    page: Any, env: Env, live_server: Any
+) -> None:
+    server = live_server(env.app)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{server.url}/api/docs")
+    page.locator(".swagger-ui .info .title").wait_for()
+    assert "投票" in page.locator(".swagger-ui .info .title").inner_text()
+    page.locator(".opblock").first.wait_for()
+    assert requested and all(u.startswith(server.url) for u in requested), requested

@@ -1,0 +1,77 @@
+"""The site's Content-Security-Policy: its own origin only, inline code allowed by hash alone.
+
+The built site (MkDocs + mkdocs-material) has a few small inline scripts in every page
+(theme and tab state, read before the page paints) and table cells with ``style="text-align:
+…"``. Rather than allow inline code in general, the policy lists the SHA-256 of each distinct
+one found in the built site, so a script injected into a page never runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+
+#: An inline script (no src attribute) and its body; a style attribute's value.
+_INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+_STYLE_ATTRIBUTE = re.compile(r"""\sstyle=(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_SOURCE = re.compile(r"\ssrc\s*=", re.IGNORECASE)
+#: Script types the browser does not run (data blocks such as mkdocs-material's config).
+_DATA_TYPE = re.compile(r"""\stype=["']?application/(?:ld\+)?json""", re.IGNORECASE)
+
+
+def page_inline_code(html: str) -> tuple[set[str], set[str]]:
+    """The inline script bodies and style attribute values of one page."""
+    scripts = {
+        body
+        for attributes, body in _INLINE_SCRIPT.findall(html)
+        if not _SOURCE.search(attributes) and not _DATA_TYPE.search(attributes)
+    }
+    styles = {double or single for double, single in _STYLE_ATTRIBUTE.findall(html)}
+    return scripts, styles
+
+
+def _hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+def inline_code_hashes(site_dir: Path | None) -> tuple[list[str], list[str]]:
+    """The CSP hashes of every distinct inline script and style attribute of the built site."""
+    scripts: set[str] = set()
+    styles: set[str] = set()
+    if site_dir is not None:
+        for page in sorted(site_dir.rglob("*.html")):
+            found_scripts, found_styles = page_inline_code(
+                page.read_text(encoding="utf-8", errors="replace")
+            )
+            scripts |= found_scripts
+            styles |= found_styles
+    return sorted(_hash(s) for s in scripts), sorted(_hash(s) for s in styles)
+
+
+def site_policy(site_dir: Path | None) -> str:
+    """The Content-Security-Policy of the site's pages."""
+    scripts, styles = inline_code_hashes(site_dir)
+    script_src = " ".join(["'self'", *scripts])
+    style_src = " ".join(["'self'", *(["'unsafe-hashes'", *styles] if styles else [])])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {script_src}",
+            f"style-src {style_src}",
+            "img-src 'self' data:",
+            "media-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+#: API answers are data, never pages: nothing may load or frame them.
+API_POLICY = "default-src 'none'; frame-ancestors 'none'"
