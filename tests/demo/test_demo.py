@@ -50,6 +50,7 @@ def test_demo_is_valid_with_windows_around_every_day_of_five_years(tmp_path: Pat
             "social": WindowState.OPEN,
             "ecology": WindowState.CLOSED,
             "management": WindowState.UPCOMING,
+            "service": WindowState.OPEN,  # the phone ballot
         }, today
         publicity = [n for n in content.notices if n.meta.objections]
         assert len(publicity) == 1 and publicity[0].window.state(noon) is WindowState.OPEN, today
