@@ -25,9 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from award.calendar import today  # noqa: E402
+from award.models import DEMO_PREFIX  # noqa: E402
 from szmqa.demo import write_demo  # noqa: E402
 
-BALLOT = f"{today().year}-culture"
+BALLOT = f"{DEMO_PREFIX}{today().year}-culture"
 
 
 def start_server(folder: Path, port: int) -> subprocess.Popen[bytes]:

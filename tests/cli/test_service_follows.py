@@ -25,6 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 KEYS = {"SZMQA_SECRET_KEY": "s" * 40, "SZMQA_ENCRYPTION_KEY": "e" * 40}
 
 
+def year_with_ballot() -> dict:
+    """The valid year; its ballot identifies voters by browser (no SMS in these tests)."""
+    year = valid_year()
+    year["ballots"][0]["identity"] = "device"
+    return year
+
+
 def year_without_ballot() -> dict:
     year = valid_year()
     year["ballots"] = []
@@ -79,13 +86,13 @@ def test_a_publish_brings_a_new_ballot_and_leaves_votes_in_progress_alone(
     clock = Clock(datetime(2026, 11, 18, 10, tzinfo=SHANGHAI))  # the ballot is open
     with TestClient(create_app(settings, clock=clock, captcha_answers=known_answer)) as client:
         assert ballot_ids(client) == []
-        switch_to(root, release(root, "v2", valid_year()))
+        switch_to(root, release(root, "v2", year_with_ballot()))
         wait_for(lambda: ballot_ids(client) == ["2026-culture"], seconds=30)
         captcha = client.post(
             "/api/captchas", json={"purpose": "vote", "target": "2026-culture", "kind": "image"}
         )
         assert captcha.status_code == 200
-        retitled = valid_year()
+        retitled = year_with_ballot()
         retitled["ballots"][0]["title"] = "2026年度文化类社会评价网络投票（延长说明）"
         switch_to(root, release(root, "v3", retitled))  # a publish while the voter types
 
