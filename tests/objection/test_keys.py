@@ -138,3 +138,14 @@ def test_keys_rotation_reseals_cases_and_attachments_resumably(
         assert download.status_code == 200 and download.content == PDF
     finally:
         client.__exit__(None, None, None)
+
+
+def test_keys_workers_starting_together_share_one_set(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        found = list(
+            pool.map(lambda _: with_keys(Settings(data_dir=tmp_path)).encryption_keys, range(16))
+        )
+    assert all(keys == found[0] for keys in found)
+    assert [p.name for p in tmp_path.iterdir()] == [KEY_FILE]  # no temporary file left behind

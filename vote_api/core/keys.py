@@ -33,14 +33,20 @@ def _read_or_create(path: Path) -> dict[str, str]:
         "secret_key": secrets.token_urlsafe(48),
         "encryption_key": secrets.token_urlsafe(48),
     }
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process wrote it first: use theirs
-        return json.loads(path.read_text(encoding="utf-8"))
+    # Written whole under a temporary name, then linked into place: a worker starting at the
+    # same moment either finds no file or a complete one, never a half-written one.
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         json.dump(keys, handle)
         handle.flush()
         os.fsync(handle.fileno())
+    try:
+        os.link(temp, path)
+    except FileExistsError:  # another process was first: use its keys
+        return json.loads(path.read_text(encoding="utf-8"))
+    finally:
+        temp.unlink(missing_ok=True)
     log.warning(
         "generated random keys into %s (SZMQA_SECRET_KEY / SZMQA_ENCRYPTION_KEY are not set); "
         "keep this file with the database: without it, stored personal data cannot be read",
