@@ -42,12 +42,16 @@ def draw(kind: str, answer: str) -> tuple[str, str]:
     return media_type, base64.b64encode(data).decode("ascii")
 
 
-def _watch_parent(parent: int) -> None:
+def _watch_parent(parent: int, niceness: int = 0) -> None:
     """In the drawing process: leave Ctrl+C to the server, and exit once the server is gone.
+
+    A positive ``niceness`` lowers the process's CPU priority (audio yields to everything else).
 
     A pool's worker holds both ends of its task pipe, so it never sees the server die.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if niceness:
+        os.nice(niceness)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -60,7 +64,8 @@ def _watch_parent(parent: int) -> None:
 class Drawing:
     """A one-process pool that draws captchas for this server process (a thread if it cannot)."""
 
-    def __init__(self) -> None:
+    def __init__(self, niceness: int = 0) -> None:
+        self._niceness = niceness
         self._pool: Executor | None = None
         self._lock = threading.Lock()
         self._users = 0
@@ -74,7 +79,7 @@ class Drawing:
                     max_workers=1,
                     mp_context=context,
                     initializer=_watch_parent,
-                    initargs=(os.getpid(),),
+                    initargs=(os.getpid(), self._niceness),
                 )
                 atexit.register(self.close)
             return self._pool
@@ -135,7 +140,9 @@ class DrawingPools:
     """
 
     def __init__(self) -> None:
-        self._pools = {"image": Drawing(), "audio": Drawing()}
+        # Audio at a lower CPU priority: on a busy machine, readers' images and the server's
+        # event loop go first, and listeners wait a little longer.
+        self._pools = {"image": Drawing(), "audio": Drawing(niceness=AUDIO_NICENESS)}
         self._audio_waiting = 0
 
     def acquire(self) -> None:
@@ -163,6 +170,8 @@ class DrawingPools:
             self._audio_waiting -= 1
 
 
+#: How much lower the audio drawing process's CPU priority is (``nice``).
+AUDIO_NICENESS = 10
 #: Audio draws waiting at most, per server process.
 AUDIO_QUEUE = 8
 #: The drawing pools of this server process (shared by every app in it).
