@@ -181,7 +181,7 @@
     var code = el("input", { id: codeId, type: "text", inputmode: "numeric",
       autocomplete: "one-time-code", maxlength: "6", className: "vote-phone__code" });
     var verify = el("button", { type: "button", className: "md-button md-button--primary" },
-      "验证");
+      "验证手机号码");
     var consoleBox = el("div", { className: "vote-message vote-message--notice" });
     var message = el("div", { className: "vote-message", role: "status", "aria-live": "polite" });
     fieldset.appendChild(message);
