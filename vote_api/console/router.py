@@ -7,14 +7,13 @@ written to the audit log under the person's name.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
 import anyio
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from vote_api.console import accounts, guard, pages, sessions
@@ -35,6 +34,7 @@ from vote_api.console.schemas import (
 )
 from vote_api.console.totp import provisioning_uri
 from vote_api.core.audit import record
+from vote_api.core.downloads import download_headers
 from vote_api.core.errors import APIError
 from vote_api.core.timeutil import from_db
 from vote_api.deps import (
@@ -49,7 +49,7 @@ from vote_api.deps import (
     StateDep,
 )
 from vote_api.objections import service as objections_service
-from vote_api.objections.crypto import SealError
+from vote_api.objections.downloads import attachment_response
 from vote_api.objections.models import TRANSITIONS, CaseStatus, Reason
 from vote_api.objections.service import CaseFilter
 from vote_api.state import app_state
@@ -68,11 +68,6 @@ DONE = {
     "enrolled": "设置完成，请用密码和验证器中的动态验证码登录。",
     "signed-out": "已退出登录。",
     "disabled": "已停用该账户，其登录会话已全部结束。",
-}
-DOWNLOAD_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'none'; sandbox",
 }
 
 
@@ -96,10 +91,6 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/admin") and "//" not in target and "\\" not in target:
         return target
     return "/admin/"
-
-
-def _attachment(name: str, fallback: str) -> str:
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 # -- signing in and enrolling -------------------------------------------------------------------
@@ -457,7 +448,7 @@ async def export_votes(
     return Response(
         ("\ufeff" + text).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": _attachment(name, name), **DOWNLOAD_HEADERS},
+        headers=download_headers(name),
     )
 
 
@@ -546,7 +537,7 @@ async def export_cases(
     return Response(
         text.encode("utf-8"),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": _attachment(name, name), **DOWNLOAD_HEADERS},
+        headers=download_headers(name),
     )
 
 
@@ -641,32 +632,9 @@ async def download(
                 session, case_number, int(file_id), signed.name, now
             )
         )
+        return await attachment_response(objections, case_row, row)
     except APIError as error:
         raise guard.ConsoleRefusal(error.status, error.message) from None
-    path = objections.store.final_path(row.storage_name)
-    if not path.is_file():
-        raise guard.ConsoleRefusal(410, "附件文件缺失，请联系系统管理员")
-    chunks = objections.sealer.file_chunks(path, row.storage_name)
-    try:
-        first = await anyio.to_thread.run_sync(lambda: next(chunks, b""))
-    except SealError:
-        raise guard.ConsoleRefusal(410, "附件文件已损坏，无法解密，请联系系统管理员") from None
-    name = objections_service.download_name(case_row, row, objections.sealer)
-    fallback = f"{case_row.case_number}-{row.id}.{row.extension}"
-
-    def body() -> Iterator[bytes]:
-        yield first
-        yield from chunks
-
-    return StreamingResponse(
-        body(),
-        media_type="application/octet-stream",
-        headers={
-            "Content-Disposition": _attachment(name, fallback),
-            "Content-Length": str(row.size),
-            **DOWNLOAD_HEADERS,
-        },
-    )
 
 
 @router.post("/objections/{case_number}/transitions")

@@ -6,28 +6,19 @@ is written to the audit log in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated, Any
-from urllib.parse import quote
 
-import anyio
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from vote_api.core.errors import APIError
+from vote_api.core.downloads import download_headers
 from vote_api.core.params import OffsetQuery, RowId
 from vote_api.deps import AdminDep, ContentDep, DatabaseDep, NowDep, ObjectionsDep
 from vote_api.objections import service
-from vote_api.objections.crypto import SealError
+from vote_api.objections.downloads import attachment_response
 from vote_api.objections.models import CaseStatus
 from vote_api.objections.schemas import CaseDetail, CaseList, CaseSummary, TransitionIn
 from vote_api.objections.service import CaseFilter
-
-DOWNLOAD_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'none'; sandbox",
-}
 
 
 def _filters(
@@ -40,11 +31,6 @@ NoticeQuery = Annotated[str | None, Query(max_length=90, description="通知编�
 EntrantQuery = Annotated[str | None, Query(max_length=40, description="申报主体编号")]
 StatusQuery = Annotated[CaseStatus | None, Query(description="状态")]
 LimitQuery = Annotated[int, Query(ge=1, le=1000)]
-
-
-def content_disposition(name: str, fallback: str) -> str:
-    """``attachment`` with an ASCII fallback name and the original (RFC 6266 / 5987)."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 router = APIRouter(prefix="/admin/objections", tags=["admin: objections"])
@@ -96,7 +82,7 @@ async def export_cases(
     return Response(
         text.encode("utf-8"),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": content_disposition(name, name), **DOWNLOAD_HEADERS},
+        headers=download_headers(name),
     )
 
 
@@ -135,30 +121,7 @@ async def download_file(
     case, row = await db.run(
         lambda session: service.file_for_download(session, case_number, file_id, admin.name, now)
     )
-    path = objections.store.final_path(row.storage_name)
-    if not path.is_file():
-        raise APIError(410, "file_missing", "附件文件缺失，请联系系统管理员")
-    chunks = objections.sealer.file_chunks(path, row.storage_name)
-    try:
-        first = await anyio.to_thread.run_sync(lambda: next(chunks, b""))
-    except SealError:
-        raise APIError(410, "file_damaged", "附件文件已损坏，无法解密，请联系系统管理员") from None
-    name = service.download_name(case, row, objections.sealer)
-    fallback = f"{case.case_number}-{row.id}.{row.extension}"
-
-    def body() -> Iterator[bytes]:
-        yield first
-        yield from chunks
-
-    return StreamingResponse(
-        body(),
-        media_type="application/octet-stream",
-        headers={
-            "Content-Disposition": content_disposition(name, fallback),
-            "Content-Length": str(row.size),
-            **DOWNLOAD_HEADERS,
-        },
-    )
+    return await attachment_response(objections, case, row)
 
 
 @router.post("/{case_number}/transitions", response_model=CaseSummary)
