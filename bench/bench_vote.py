@@ -7,10 +7,14 @@ daily caps run for real). For each set-up it prints:
 
 - the bare endpoint (``GET /api/health``) at the same concurrency, for comparison;
 - captchas/s alone (``POST /api/captchas``, image);
-- vote submission alone (pre-issued captchas): votes/s, p50 and p99;
+- vote submission alone (the captchas issued by the previous phase, after 100 unrecorded
+  votes that warm the server up): votes/s, p50 and p99;
 - the full flow (fetch captcha, answer, vote): votes/s;
 - the phone flow on the demo's phone ballot with the console SMS gateway (captcha, SMS code,
   code check, captcha, vote): votes/s;
+- per phase, the machine's CPU share and the CPU milliseconds per successful request of the
+  server (its whole process group: workers, captcha drawing), PostgreSQL, Redis and the
+  clients (this process), read from /proc;
 - the ratios against the targets.
 
 Set-ups: one worker on SQLite (WAL, synchronous=FULL); one and two workers on PostgreSQL +
@@ -47,6 +51,9 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 SCHEMA = "bench_vote"
 
 
+#: Votes cast before the vote phase is measured: the server opens its database connections
+#: and prepares its statements on the first ones.
+VOTE_WARM_UP = 100
 #: Each client opens a new connection after this many requests, as a crowd of browsers does.
 #: With long-lived connections only, uvicorn's workers (which share one listening socket)
 #: get very uneven shares: 32 connections opened at once were measured landing 32/0 or 30/2.
@@ -98,6 +105,38 @@ class Connection:
             self.writer = None
 
 
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+#: The processes whose CPU time each phase reports, by role (the server is its process group).
+ROLES = ("server", "postgres", "redis", "clients")
+
+
+def processes_cpu(server_group: int) -> dict[str, float]:
+    """CPU seconds used so far by the server's process group, PostgreSQL, Redis and the clients.
+
+    Read from /proc (Linux): a process's user plus system time; the clients are this process.
+    """
+    found = dict.fromkeys(ROLES, 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / TICKS
+        if int(fields[2]) == server_group:
+            found["server"] += seconds
+        elif name.startswith("postgres"):
+            found["postgres"] += seconds
+        elif name.startswith("redis-server"):
+            found["redis"] += seconds
+    times = os.times()
+    found["clients"] = times.user + times.system
+    return found
+
+
 def machine_cpu() -> tuple[int, int]:
     """Busy and total CPU time of the whole machine so far (Linux), in clock ticks."""
     try:
@@ -117,6 +156,8 @@ class Phase:
     errors: dict[int, int] = field(default_factory=dict)
     seconds: float = 0.0
     cpu_busy: float = float("nan")
+    #: CPU seconds used during the phase, by role (see ROLES).
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -130,6 +171,11 @@ class Phase:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
+    def cpu_per_request(self, role: str) -> float:
+        """CPU milliseconds a role used per successful request during the phase."""
+        count = len(self.latencies)
+        return self.cpu.get(role, float("nan")) * 1000 / count if count else float("nan")
+
     def line(self) -> str:
         """The phase as a printed line."""
         errors = f", refused {self.errors}" if self.errors else ""
@@ -139,18 +185,31 @@ class Phase:
             f"   (n={len(self.latencies)}{errors})"
         )
 
+    def cpu_line(self) -> str:
+        """CPU milliseconds per successful request, by role."""
+        shares = "   ".join(f"{role} {self.cpu_per_request(role):5.2f}" for role in ROLES)
+        return f"  {'':<30} CPU ms per request:   {shares}"
+
 
 Job = Callable[[Connection, Phase], Awaitable[bool]]
 
 
-async def run_phase(name: str, port: int, clients: int, job: Job, *, seconds: float) -> Phase:
+@dataclass(frozen=True)
+class Server:
+    """A running server: its port and its process group (uvicorn, its workers, their helpers)."""
+
+    port: int
+    group: int
+
+
+async def run_phase(name: str, server: Server, clients: int, job: Job, *, seconds: float) -> Phase:
     """Run ``clients`` closed-loop clients doing ``job`` until it says stop or time is up.
 
     Every client connects (one unrecorded request) before the clock starts, and the client
     process's own garbage collector is paused, so the figures are the server's.
     """
     phase = Phase(name)
-    connections = [Connection(port) for _ in range(clients)]
+    connections = [Connection(server.port) for _ in range(clients)]
     await asyncio.gather(*(c.request("GET", "/api/health") for c in connections))
     deadline = time.perf_counter() + seconds
 
@@ -164,15 +223,18 @@ async def run_phase(name: str, port: int, clients: int, job: Job, *, seconds: fl
 
     gc.disable()
     busy, total = machine_cpu()
+    used = processes_cpu(server.group)
     try:
         started = time.perf_counter()
         await asyncio.gather(*(client(c) for c in connections))
         phase.seconds = time.perf_counter() - started
     finally:
         gc.enable()
+    used_after = processes_cpu(server.group)
     busy_after, total_after = machine_cpu()
     if total_after > total:
         phase.cpu_busy = (busy_after - busy) / (total_after - total)
+    phase.cpu = {role: used_after[role] - used[role] for role in ROLES}
     return phase
 
 
@@ -238,9 +300,9 @@ async def submit(
     )
 
 
-async def measure(port: int, clients: int, seconds: float) -> dict[str, Phase]:
+async def measure(server: Server, clients: int, seconds: float) -> dict[str, Phase]:
     """Every phase against a running server."""
-    probe = Connection(port)
+    probe = Connection(server.port)
     _status, _headers, data = await probe.request("GET", "/api/ballots")
     probe.close()
     ballots = json.loads(data)["ballots"]
@@ -266,6 +328,14 @@ async def measure(port: int, clients: int, seconds: float) -> dict[str, Phase]:
 
     async def vote(connection: Connection, phase: Phase) -> bool:
         if not tickets:
+            return False
+        await submit(connection, phase, flow, tickets.pop())
+        return True
+
+    warm_votes = itertools.count()
+
+    async def vote_warm_up(connection: Connection, phase: Phase) -> bool:
+        if next(warm_votes) >= VOTE_WARM_UP or not tickets:
             return False
         await submit(connection, phase, flow, tickets.pop())
         return True
@@ -316,19 +386,26 @@ async def measure(port: int, clients: int, seconds: float) -> dict[str, Phase]:
         await submit(connection, phase, phone_flow, ticket)
         return True
 
-    await run_phase("warm-up", port, clients, bare, seconds=1)
-    phases = {"bare": await run_phase("bare GET /api/health", port, clients, bare, seconds=seconds)}
+    await run_phase("warm-up", server, clients, bare, seconds=1)
+    phases = {
+        "bare": await run_phase("bare GET /api/health", server, clients, bare, seconds=seconds)
+    }
     phases["captcha"] = await run_phase(
-        "captcha issue alone", port, clients, captcha, seconds=seconds * 3
+        "captcha issue alone", server, clients, captcha, seconds=seconds * 4
     )
+    await run_phase("vote warm-up", server, clients, vote_warm_up, seconds=seconds)
     phases["vote"] = await run_phase(
-        "vote submission alone", port, clients, vote, seconds=seconds * 10
+        "vote submission alone", server, clients, vote, seconds=seconds * 10
     )
     phases["full"] = await run_phase(
-        "full flow (captcha + vote)", port, clients, full, seconds=seconds * 2
+        "full flow (captcha + vote)", server, clients, full, seconds=seconds * 2
     )
     phases["phone"] = await run_phase(
-        "phone flow (captcha, SMS, code, captcha, vote)", port, clients, phone, seconds=seconds * 2
+        "phone flow (captcha, SMS, code, captcha, vote)",
+        server,
+        clients,
+        phone,
+        seconds=seconds * 2,
     )
     return phases
 
@@ -340,8 +417,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], int]:
-    """Start uvicorn with the bench app; return it once /api/health answers."""
+def start_server(
+    env: dict[str, str], workers: int, log: Path
+) -> tuple[subprocess.Popen[bytes], Server]:
+    """Start uvicorn with the bench app (its output to ``log``); return it once it answers."""
     port = free_port()
     command = [
         sys.executable,
@@ -360,18 +439,21 @@ def start_server(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[by
         "--no-access-log",
         "--no-proxy-headers",  # as deployed: SZMQA_TRUSTED_PROXIES alone reads X-Forwarded-For
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    with log.open("ab") as output:  # the console SMS gateway prints every code it "sends"
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, start_new_session=True, stdout=output, stderr=output
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
                 sock.sendall(b"GET /api/health HTTP/1.0\r\nHost: x\r\n\r\n")
                 if b"200" in sock.recv(100):
-                    return process, port
+                    return process, Server(port=port, group=process.pid)
         except OSError:
             pass
         if process.poll() is not None:
-            raise RuntimeError("the server exited while starting")
+            raise RuntimeError(f"the server exited while starting: see {log}")
         time.sleep(0.2)
     raise RuntimeError("the server did not start")
 
@@ -426,13 +508,14 @@ def postgres_schema(action: str) -> str:
 def run_setup(name: str, env: dict[str, str], workers: int, args: argparse.Namespace) -> dict:
     """Start a server, measure, stop it; print and return the phases."""
     print(f"\n{name}: {workers} worker(s), {args.clients} clients", flush=True)
-    process, port = start_server(env, workers)
+    process, server = start_server(env, workers, Path(env["SZMQA_DEMO_DIR"]).parent / "server.log")
     try:
-        phases = asyncio.run(measure(port, args.clients, args.seconds))
+        phases = asyncio.run(measure(server, args.clients, args.seconds))
     finally:
         stop_server(process)
     for phase in phases.values():
         print(phase.line())
+        print(phase.cpu_line())
     bare, captcha, vote, full = (phases[k].rate for k in ("bare", "captcha", "vote", "full"))
     p99 = phases["vote"].percentile(99)
     print(

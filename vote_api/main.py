@@ -24,7 +24,7 @@ from vote_api.core.db import Database
 from vote_api.core.errors import install_error_handlers
 from vote_api.core.headers import SecurityHeaders
 from vote_api.core.keys import with_keys
-from vote_api.core.limits import install_limiter, make_limiter
+from vote_api.core.limits import install_limiter, make_limiter, make_shared_limits
 from vote_api.core.rendering import drawing
 from vote_api.core.settings import Settings
 from vote_api.core.site_files import mount_site
@@ -61,6 +61,7 @@ def build_state(settings: Settings, clock: Clock, captcha_answers: AnswerSource 
             captcha_answers,
         ),
         limiter=make_limiter(settings),
+        shared_limits=make_shared_limits(settings),
     )
     return AppState(
         **vars(core), voting=build_voting(core), objections=Objections.from_settings(settings)
@@ -89,6 +90,7 @@ def create_app(
         gc.set_threshold(young, middle, 100)
         drawing.acquire()  # the captcha drawing process, started on the first captcha
         yield
+        await state.voting.recorder.close()
         state.db.close()
         drawing.release()
 

@@ -95,6 +95,12 @@ def _search_open(page: Any, url: str) -> None:
     page.locator("input.md-search__input").fill("答辩")
     page.locator("input.md-search__input").press("End")
     page.locator(".md-search-result__link").first.wait_for(timeout=60000)
+    # The phone overlay fades and slides in: judge its colours once its transitions are over.
+    running = "() => document.getAnimations().filter(a => a.playState === 'running').length"
+    for _ in range(100):
+        if page.evaluate(running) == 0:
+            break
+        page.wait_for_timeout(100)
 
 
 STATES: dict[str, Callable[[Any, str], None]] = {

@@ -32,6 +32,26 @@ def database(tmp_path: Path) -> Any:
     db.close()
 
 
+def in_one_transaction(db: Database) -> Any:
+    """A record function for the writer: run each item (a session work) in one transaction."""
+
+    def run(works: list[Any]) -> list[Any]:
+        with db.session() as session:
+            results = [work(session) for work in works]
+            session.commit()
+        return results
+
+    async def record(works: list[Any]) -> list[Any]:
+        return await db.call(lambda: run(works))
+
+    return record
+
+
+def writer_for(db: Database) -> VoteWriter[Any, Any]:
+    """A writer whose items are session works."""
+    return VoteWriter(db, in_one_transaction(db))
+
+
 def insert(label: str, pause: float = 0.0) -> Any:
     def work(session: Session) -> str:
         time.sleep(pause)
@@ -52,7 +72,7 @@ def test_writer_batches_rounds_and_isolates_a_failing_vote(database: Database) -
         raise RuntimeError("bug in one vote")
 
     async def scenario() -> list[Any]:
-        writer = VoteWriter(database)
+        writer = writer_for(database)
         first = asyncio.ensure_future(writer.write(insert("first", pause=0.2)))
         await asyncio.sleep(0.05)  # the first round is under way: the next three wait together
         rest = [writer.write(insert("a")), writer.write(broken), writer.write(insert("b"))]
@@ -75,7 +95,7 @@ def test_writer_tries_a_deadlock_victim_again(database: Database) -> None:
         return "retried"
 
     async def scenario() -> str:
-        return await VoteWriter(database).write(victim_once)
+        return await writer_for(database).write(victim_once)
 
     assert run_async(scenario()) == "retried"
     assert len(attempts) == 2
@@ -87,7 +107,7 @@ def test_writer_gives_up_after_repeated_deadlocks(database: Database) -> None:
         raise DeadlockVictim("deadlock detected")
 
     async def scenario() -> str:
-        return await VoteWriter(database).write(always)
+        return await writer_for(database).write(always)
 
     with pytest.raises(DeadlockVictim):
         run_async(scenario())

@@ -43,7 +43,7 @@ async def issue_captcha(
     """Issue a single-use challenge bound to the ballot or notice, valid a few minutes."""
     scope = captcha_scope(content, body.purpose, body.target)
     if body.kind is CaptchaKind.AUDIO:
-        hit_extra_limit(request, AUDIO_CAPTCHA_LIMIT, "audio-captcha")
+        await hit_extra_limit(request, AUDIO_CAPTCHA_LIMIT, "audio-captcha")
         if drawing.audio_busy():
             raise APIError(
                 503,

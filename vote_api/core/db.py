@@ -3,7 +3,9 @@
 SQLite (the embedded default) runs in WAL mode with ``synchronous=FULL`` and every
 transaction begins ``IMMEDIATE``, so writers queue instead of failing half-way. All database
 work of the hot paths runs on one dedicated thread for SQLite (one connection, no lock
-contention) and on the thread pool for PostgreSQL (a connection pool shared by workers).
+contention) and on the thread pool for PostgreSQL (a connection pool shared by workers),
+except PostgreSQL's vote rounds, which run on their own asyncio connections
+(``vote_api.voting.recording``).
 """
 
 from __future__ import annotations
@@ -76,13 +78,17 @@ class Database:
     async def run(self, work: Callable[[Session], T]) -> T:
         """Run ``work(session)`` off the event loop: one SQLite thread, or the thread pool."""
 
-        def call() -> T:
+        def in_session() -> T:
             with self.session() as session:
                 return work(session)
 
+        return await self.call(in_session)
+
+    async def call(self, work: Callable[[], T]) -> T:
+        """Run ``work()`` (which opens its own session or connection) where database work runs."""
         if self._executor is not None:
-            return await asyncio.get_running_loop().run_in_executor(self._executor, call)
-        return await asyncio.to_thread(call)
+            return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+        return await asyncio.to_thread(work)
 
     def close(self) -> None:
         """Release connections and the SQLite thread."""

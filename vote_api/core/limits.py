@@ -3,7 +3,10 @@
 Routers are built at module level, before any app and its settings exist, so a route names
 its limit as a dependency, ``dependencies=[rate_limit(VOTE_LIMIT)]``; ``install_limiter``
 registers each such route with the app's own slowapi ``Limiter`` when the app is built, and
-the dependency asks that limiter on every request (slowapi's own check, with its fallback).
+the dependency checks the route's limits on every request: in-process (``memory://``) with
+slowapi's own check; in a shared storage (Redis) through ``limits``' asyncio client, in the
+same keys, so the event loop serves other requests while Redis answers (slowapi's check is
+a blocking round trip per window).
 
 If the shared storage (Redis) is down, the limiter falls back to per-process in-memory
 limits rather than failing every request, and the change is logged once each way and shown
@@ -26,6 +29,8 @@ from fastapi.params import Depends as DependsParam
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from limits import RateLimitItem, parse_many
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
 from slowapi import Limiter
 from slowapi.errors import RateLimitExceeded
 from slowapi.wrappers import Limit
@@ -88,28 +93,76 @@ class RateLimit:
 
     async def __call__(self, request: Request) -> None:
         """Count this request against the route's limits; 429 once one is reached."""
-        limiter = core_state(request.app).limiter
-        try:
-            # slowapi's per-route check (the one its decorator runs), with its storage fallback.
-            limiter._check_request_limit(request, request.scope["endpoint"], False)
-        finally:
-            report_storage_state(limiter)
+        endpoint = request.scope["endpoint"]
+        scope = f"{endpoint.__module__}.{endpoint.__name__}"  # slowapi's scope for a route
+        state = core_state(request.app)
+        if state.shared_limits is None or storage_degraded(state.limiter):
+            try:
+                # slowapi's per-route check (the one its decorator runs), with its fallback.
+                state.limiter._check_request_limit(request, endpoint, False)
+            finally:
+                report_storage_state(state.limiter)
+            return
+        await _hit_shared(request, self.spec, scope)
 
 
-def hit_extra_limit(request: Request, spec: str, scope: str) -> None:
-    """Count the request against a further limit of its own scope; 429 once it is reached."""
-    limiter = core_state(request.app).limiter
-    if not limiter.enabled:
-        return
+class SharedLimits:
+    """Moving-window limits in the shared storage (Redis), counted without blocking the loop.
+
+    The same keys and Lua script as slowapi's own (synchronous) check, through ``limits``'
+    asyncio storage: a check is a round trip to Redis, awaited while the event loop serves
+    other requests.
+    """
+
+    def __init__(self, uri: str) -> None:
+        self._storage = storage_from_string(f"async+{uri}", implementation="redispy")
+        self._strategy = MovingWindowRateLimiter(self._storage)
+
+    async def hit(self, item: RateLimitItem, *identifiers: str) -> bool:
+        """Take a place in the item's window for these identifiers; False once it is full."""
+        return await self._strategy.hit(item, *identifiers)
+
+
+def make_shared_limits(settings: Settings) -> SharedLimits | None:
+    """The asynchronous shared storage of the limits, or None for in-process (memory://)."""
+    uri = settings.ratelimit_storage_uri
+    if uri.startswith("memory://") or not settings.ratelimit_enabled:
+        return None
+    return SharedLimits(uri)
+
+
+async def _hit_shared(request: Request, spec: str, scope: str) -> None:
+    """Count the request in the shared storage; on a storage failure, slowapi's fallback."""
+    state = core_state(request.app)
+    assert state.shared_limits is not None
     address = request_address(request)
     for item in _parsed(spec):
+        keys = ["szmqa", address, scope]
         try:
-            allowed = limiter.limiter.hit(item, "szmqa", scope, address)
-        except Exception:  # the shared storage is down: the route's own check falls back
-            report_storage_state(limiter)
-            return
+            allowed = await state.shared_limits.hit(item, *keys)
+        except Exception:  # Redis is away: per-process limits until slowapi finds it again
+            state.limiter._storage_dead = True
+            report_storage_state(state.limiter)
+            allowed = state.limiter.limiter.hit(item, *keys)
         if not allowed:
-            request.state.view_rate_limit = (item, ["szmqa", scope, address])
+            request.state.view_rate_limit = (item, keys)
+            raise RateLimitExceeded(
+                Limit(item, client_key, scope, False, None, None, None, 1, True)
+            )
+
+
+async def hit_extra_limit(request: Request, spec: str, scope: str) -> None:
+    """Count the request against a further limit of its own scope; 429 once it is reached."""
+    state = core_state(request.app)
+    if not state.limiter.enabled:
+        return
+    if state.shared_limits is not None and not storage_degraded(state.limiter):
+        await _hit_shared(request, spec, scope)
+        return
+    for item in _parsed(spec):
+        keys = ["szmqa", request_address(request), scope]
+        if not state.limiter.limiter.hit(item, *keys):
+            request.state.view_rate_limit = (item, keys)
             raise RateLimitExceeded(
                 Limit(item, client_key, scope, False, None, None, None, 1, True)
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from slowapi import Limiter
 from starlette.applications import Starlette
@@ -14,6 +15,9 @@ from vote_api.core.captcha import CaptchaService
 from vote_api.core.content import ContentHolder
 from vote_api.core.db import Database
 from vote_api.core.settings import Settings
+
+if TYPE_CHECKING:
+    from vote_api.core.limits import SharedLimits
 
 Clock = Callable[[], datetime]
 #: The attribute of ``app.state`` that holds the typed state.
@@ -30,6 +34,8 @@ class CoreState:
     clock: Clock
     captcha: CaptchaService
     limiter: Limiter
+    #: The limits' shared storage, counted asynchronously; None when limits are in-process.
+    shared_limits: SharedLimits | None
 
     def now(self) -> datetime:
         """The server's current time (Asia/Shanghai), from the app's clock."""

@@ -1,49 +1,36 @@
-"""Casting a vote: the checks, in order, and the transaction work that records it.
+"""Casting a vote: what the service checks itself, the row it sends, and what the voter is told.
 
 Every vote request that names an existing ballot uses up its captcha, right or wrong and
-whatever else is refused: the captcha's deletion and the vote (in a SAVEPOINT of its own)
-belong to one transaction, which the caller commits whether the vote is accepted or
-refused. A refusal never leaves a half-written vote; an accepted vote costs one commit.
+whatever else is refused. The service checks the window and the choices, computes the keyed
+hash of the typed answer, and prepares the row (a ``Paper``); the database then uses up the
+captcha, judges it, and inserts the vote and counts it toward the daily cap, or refuses it
+(``vote_api.voting.recording``). A refusal never leaves a half-written vote.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-
-from sqlmodel import Session
+from typing import Any
 
 from award.models import VotePeriod
 from award.moments import SHANGHAI
-from vote_api.core import rawsql
 from vote_api.core.captcha import CaptchaService
+from vote_api.core.captcha.service import captcha_refusal
 from vote_api.core.errors import APIError
 from vote_api.voting.catalog import BallotEntry
 from vote_api.voting.models import join_choices
 from vote_api.voting.receipts import new_receipt, receipt_digest
 
-_INSERT_VOTE = rawsql.RawSQL(
-    "INSERT INTO vote (ballot_id, voter_key, period_key, choices, receipt_digest, created_at,"
-    " address_key, network_key, agent_key, device_key, phone_segment, phone_block)"
-    " VALUES (:ballot_id, :voter_key, :period_key, :choices, :receipt_digest, :created_at,"
-    " :address_key, :network_key, :agent_key, :device_key, :phone_segment, :phone_block)"
-)
-#: One more vote for the ballot, network and Beijing day; returns the day's count so far.
-_COUNT_NETWORK_DAY = rawsql.RawSQL(
-    "INSERT INTO vote_network_day (ballot_id, network_key, day, votes)"
-    " VALUES (:ballot_id, :network_key, :day, 1)"
-    " ON CONFLICT (ballot_id, network_key, day) DO UPDATE SET votes = vote_network_day.votes + 1"
-    " RETURNING votes"
-)
-
-
-class _CapReached(Exception):
-    """Leaves the vote's savepoint (rolling the row back) when the daily cap is reached."""
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(retry_after)
-        self.retry_after = retry_after
+#: What an issued captcha id looks like (``secrets.token_urlsafe``); nothing else matches one.
+CAPTCHA_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+#: The database's outcomes of a vote besides the captcha's (see ``verdict``).
+ACCEPTED = "accepted"
+CONSUMED = "consumed"
+ALREADY_VOTED = "already_voted"
+DAILY_CAP = "daily_cap"
 
 
 @dataclass(frozen=True)
@@ -68,6 +55,17 @@ class Submission:
     captcha_answer: str
     voter_key: str
     traits: Traits
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A prepared vote: its row for the database, its receipt (shown once) and any refusal."""
+
+    entry: BallotEntry
+    row: dict[str, Any]
+    receipt: str
+    at: datetime
+    refusal: APIError | None
 
 
 @dataclass(frozen=True)
@@ -136,63 +134,59 @@ def daily_cap_reached(entry: BallotEntry, retry_after: int) -> APIError:
     )
 
 
-def cast_vote(
-    session: Session,
-    vote: Submission,
-    *,
-    captcha: CaptchaService,
-    now: datetime,
-) -> Accepted | APIError:
-    """Consume the captcha, check the vote and record it; return the receipt or the refusal.
+def prepare(vote: Submission, *, captcha: CaptchaService, now: datetime) -> Paper:
+    """The vote as a row for the database, with any refusal the service can tell by itself.
 
-    Does not commit: the caller commits in both cases, so the captcha stays used up.
+    A vote the service refuses (outside the window, bad choices) still goes to the database,
+    marked ``consume_only``, so its captcha is used up all the same.
     """
     entry = vote.entry
-    wrong_captcha: APIError | None = None
-    try:
-        captcha.check(session, vote.captcha_id, vote.captcha_answer, f"vote:{entry.id}", now)
-    except APIError as refusal:
-        wrong_captcha = refusal
+    refusal: APIError | None = None
     try:
         entry.refuse_outside_window(now)
         refuse_bad_choices(entry, vote.candidates)
-    except APIError as refusal:
-        return refusal
-    if wrong_captcha is not None:
-        return wrong_captcha
+    except APIError as refused:
+        refusal = refused
     receipt = new_receipt()
-    period_key = entry.period_key(now)
     traits = vote.traits
-    try:
-        with rawsql.savepoint(session, "szmqa_vote"):
-            rawsql.execute(
-                session,
-                _INSERT_VOTE,
-                {
-                    "ballot_id": entry.id,
-                    "voter_key": vote.voter_key,
-                    "period_key": period_key,
-                    "choices": join_choices(vote.candidates),
-                    "receipt_digest": receipt_digest(receipt),
-                    "created_at": rawsql.moment(session, now),
-                    "address_key": traits.address_key,
-                    "network_key": traits.network_key,
-                    "agent_key": traits.agent_key,
-                    "device_key": traits.device_key,
-                    "phone_segment": traits.phone_segment,
-                    "phone_block": traits.phone_block,
-                },
-            )
-            # Counted only for a vote that would be stored; refusing rolls both rows back.
-            counted = rawsql.execute(
-                session,
-                _COUNT_NETWORK_DAY,
-                {"ballot_id": entry.id, "network_key": traits.network_key, "day": beijing_day(now)},
-            ).fetchone()[0]
-            if counted > entry.ballot.daily_cap_per_address:
-                raise _CapReached(seconds_to_next_day(now))
-    except rawsql.integrity_error(session):
-        return already_voted(entry)
-    except _CapReached as cap:
-        return daily_cap_reached(entry, cap.retry_after)
-    return Accepted(receipt=receipt, at=now, period_key=period_key)
+    # What the voter typed reaches the database only if it can be a captcha id or a stored
+    # choice: PostgreSQL refuses text with NUL in it, and that must not fail the whole round.
+    captcha_id = vote.captcha_id if CAPTCHA_ID.fullmatch(vote.captcha_id) else ""
+    row: dict[str, Any] = {
+        "captcha_id": captcha_id,
+        "answer_hash": captcha.answer_hash(vote.captcha_id, vote.captcha_answer),
+        "scope": f"vote:{entry.id}",
+        "consume_only": refusal is not None,
+        "at": now.isoformat(),
+        "ballot_id": entry.id,
+        "voter_key": vote.voter_key,
+        "period_key": entry.period_key(now),
+        "choices": "" if refusal is not None else join_choices(vote.candidates),
+        "receipt_digest": receipt_digest(receipt),
+        "address_key": traits.address_key,
+        "network_key": traits.network_key,
+        "agent_key": traits.agent_key,
+        "device_key": traits.device_key,
+        "phone_segment": traits.phone_segment,
+        "phone_block": traits.phone_block,
+        "day": beijing_day(now),
+        "daily_cap": entry.ballot.daily_cap_per_address,
+    }
+    return Paper(entry=entry, row=row, receipt=receipt, at=now, refusal=refusal)
+
+
+def outcome_of(paper: Paper, outcome: str) -> Accepted | APIError:
+    """What the voter is told, from the database's outcome for the paper.
+
+    The service's own refusal comes first (the captcha was used up all the same), then the
+    captcha's, then the database's (already voted, daily cap).
+    """
+    if paper.refusal is not None:
+        return paper.refusal
+    if outcome == ACCEPTED:
+        return Accepted(receipt=paper.receipt, at=paper.at, period_key=paper.row["period_key"])
+    if outcome == ALREADY_VOTED:
+        return already_voted(paper.entry)
+    if outcome == DAILY_CAP:
+        return daily_cap_reached(paper.entry, seconds_to_next_day(paper.at))
+    return captcha_refusal(outcome)

@@ -15,7 +15,7 @@ from vote_api.core.limits import RECEIPT_LIMIT, VOTE_LIMIT, rate_limit
 from vote_api.deps import CatalogDep, DatabaseDep, NowDep, VotingDep
 from vote_api.state import app_state
 from vote_api.voting.anomalies import CATEGORY_LABELS
-from vote_api.voting.casting import Submission, cast_vote
+from vote_api.voting.casting import Submission, outcome_of, prepare
 from vote_api.voting.catalog import moment_words
 from vote_api.voting.receipts import normalise_receipt, receipt_digest
 from vote_api.voting.schemas import (
@@ -98,9 +98,8 @@ async def vote(request: Request, ballot_id: str, body: VoteIn) -> Response:
         voter_key=voter_key,
         traits=traits,
     )
-    outcome = await voting.writer.write(
-        lambda session: cast_vote(session, submission, captcha=voting.captcha, now=now)
-    )
+    paper = prepare(submission, captcha=voting.captcha, now=now)
+    outcome = outcome_of(paper, await voting.writer.write(paper))
     if isinstance(outcome, APIError):
         raise outcome
     accepted = VoteAccepted(

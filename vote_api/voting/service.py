@@ -14,10 +14,11 @@ from vote_api.core.client import address_network
 from vote_api.core.content import ContentHolder
 from vote_api.core.db import Database
 from vote_api.core.state import CoreState
-from vote_api.voting.casting import Traits
+from vote_api.voting.casting import Paper, Traits
 from vote_api.voting.catalog import BallotCatalog
 from vote_api.voting.identity import CookieVoterIdentity, VoterIdentity, keyed_hash
 from vote_api.voting.phone_session import PhoneSessions
+from vote_api.voting.recording import Recorder, recorder_for
 from vote_api.voting.sms.factory import SmsConfig, build_gateway
 from vote_api.voting.sms.gateway import SmsGateway
 from vote_api.voting.writer import VoteWriter
@@ -28,7 +29,8 @@ class Voting:
     """The app's database, vote writer, captcha service, ballots, voter identity and limiter."""
 
     db: Database
-    writer: VoteWriter
+    writer: VoteWriter[Paper, str]
+    recorder: Recorder
     captcha: CaptchaService
     contents: ContentHolder
     identity: VoterIdentity
@@ -68,9 +70,11 @@ def build_voting(core: CoreState) -> Voting:
     """The vote service parts of an app: its writer, ballots and the signed-cookie identity."""
     settings = core.settings
     secret = settings.secret
+    recorder = recorder_for(core.db)
     return Voting(
         db=core.db,
-        writer=VoteWriter(core.db),
+        writer=VoteWriter(core.db, recorder.record),
+        recorder=recorder,
         captcha=core.captcha,
         contents=core.contents,
         identity=CookieVoterIdentity(secret, settings.voter_cookie_days, settings.trusted_proxies),

@@ -2,31 +2,28 @@
 
 A vote is answered only once the commit that holds it has returned, so every 2xx is durable
 while a round of many votes costs one commit (one fsync on SQLite with ``synchronous=FULL``;
-one WAL flush and one set of connection round trips on PostgreSQL). Refusals are results,
-not errors, so they commit too (the captcha stays used up). If a vote fails unexpectedly the
-whole round is rolled back and each of its votes is run again in a round of its own, so one
-broken vote never costs the others theirs; a vote that PostgreSQL picked as a deadlock victim
-(two workers' rounds waiting on each other's voters) is simply tried again.
+one statement, hence one round trip and one WAL flush, on PostgreSQL). Refusals are results,
+not errors, so they commit too (the captcha stays used up). If a round fails unexpectedly it
+is rolled back and each of its votes is run again in a round of its own, so one broken vote
+never costs the others theirs; a vote that PostgreSQL picked as a deadlock victim (two
+workers' rounds waiting on each other's voters) is simply tried again.
 
 SQLite has one database thread, so one round runs at a time. On PostgreSQL several rounds
-run at once on the thread pool, each on its own connection: the server's round trips, not
-the commits, are what bound a single round there.
+run at once on the thread pool, each on its own connection, so the server's cores work on
+one round while the next is being gathered.
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
-
-from sqlmodel import Session
+from typing import Generic, TypeVar
 
 from vote_api.core.db import Database
 
 T = TypeVar("T")
-Work = Callable[[Session], T]
+R = TypeVar("R")
 
 #: At most this many votes in one transaction (bounds the wait of the last one in a round).
 MAX_BATCH = 64
@@ -38,9 +35,9 @@ MAX_ATTEMPTS = 3
 
 
 @dataclass
-class _Pending(Generic[T]):
-    work: Work[T]
-    future: asyncio.Future[T]
+class _Pending(Generic[T, R]):
+    item: T
+    future: asyncio.Future[R]
     attempts: int = 0
     alone: bool = False
 
@@ -50,27 +47,30 @@ def _sqlstate(error: BaseException) -> str | None:
     return getattr(original, "sqlstate", None)
 
 
-def _run_round(session: Session, *, works: list[Work[Any]]) -> list[Any]:
-    """Run the works one after the other in one transaction, then commit once."""
-    results = [work(session) for work in works]
-    session.commit()
-    return results
+class VoteWriter(Generic[T, R]):
+    """Records items durably in rounds: ``await record(items)`` returns one result per item.
 
+    ``record`` makes the whole round durable (one transaction) or raises, having written
+    nothing.
+    """
 
-class VoteWriter:
-    """Runs vote transactions (``work(session)``, which must not commit) durably, in rounds."""
-
-    def __init__(self, db: Database, *, max_batch: int = MAX_BATCH) -> None:
-        self._db = db
+    def __init__(
+        self,
+        db: Database,
+        record: Callable[[list[T]], Awaitable[list[R]]],
+        *,
+        max_batch: int = MAX_BATCH,
+    ) -> None:
+        self._record = record
         self._max_batch = max_batch
         self._max_rounds = 1 if db.is_sqlite else SERVER_ROUNDS
-        self._pending: list[_Pending[Any]] = []
+        self._pending: list[_Pending[T, R]] = []
         self._rounds: set[asyncio.Task[None]] = set()
 
-    async def write(self, work: Work[T]) -> T:
-        """Run ``work`` in a transaction and return its result once it is committed."""
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._pending.append(_Pending(work, future))
+    async def write(self, item: T) -> R:
+        """Record ``item`` and return its result once the round that holds it is durable."""
+        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._pending.append(_Pending(item, future))
         self._start_rounds()
         return await future
 
@@ -90,10 +90,10 @@ class VoteWriter:
         self._rounds.discard(task)
         self._start_rounds()
 
-    async def _round(self, batch: list[_Pending[Any]]) -> None:
-        works = [item.work for item in batch]
+    async def _round(self, batch: list[_Pending[T, R]]) -> None:
+        items = [pending.item for pending in batch]
         try:
-            results = await self._db.run(functools.partial(_run_round, works=works))
+            results = await self._record(items)
         except Exception as error:  # rolled back: nothing of this round was written
             self._after_failure(batch, error)
             return
@@ -101,7 +101,7 @@ class VoteWriter:
             if not item.future.done():  # (a client that went away keeps its committed vote)
                 item.future.set_result(result)
 
-    def _after_failure(self, batch: list[_Pending[Any]], error: Exception) -> None:
+    def _after_failure(self, batch: list[_Pending[T, R]], error: Exception) -> None:
         if len(batch) > 1:  # find the culprit: every vote of the round again, on its own
             for item in batch:
                 item.alone = True

@@ -50,8 +50,8 @@ _TABLE = CaptchaChallenge.__table__  # type: ignore[attr-defined]
 # Prebuilt Core statements: compiled once, no ORM bookkeeping on the hot path.
 _PURGE_EXPIRED = delete(_TABLE).where(_TABLE.c.expires_at < bindparam("now"))
 _STORE = insert(_TABLE)
-# Checked once per vote: plain SQL on the DB-API cursor (SQLite and PostgreSQL alike).
-_CONSUME = RawSQL(
+# Used up once per vote: plain SQL on the DB-API cursor (SQLite and PostgreSQL alike).
+CONSUME = RawSQL(
     "DELETE FROM captcha_challenge WHERE id = :challenge_id"
     " RETURNING scope, answer_hash, expires_at"
 )
@@ -76,7 +76,8 @@ class CaptchaService:
         self.ttl = timedelta(seconds=ttl_seconds)
         self._answer = answer_source or fresh_answer
 
-    def _hash(self, challenge_id: str, answer: str) -> str:
+    def answer_hash(self, challenge_id: str, answer: str) -> str:
+        """The keyed hash stored for a challenge's answer (and compared with what is typed)."""
         message = f"{challenge_id}:{normalise_answer(answer)}".encode()
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
 
@@ -92,7 +93,7 @@ class CaptchaService:
             {
                 "id": challenge_id,
                 "scope": scope,
-                "answer_hash": self._hash(challenge_id, answer),
+                "answer_hash": self.answer_hash(challenge_id, answer),
                 "expires_at": to_db(now + self.ttl),
             },
         )
@@ -103,13 +104,41 @@ class CaptchaService:
         self, session: Session, challenge_id: str, answer: str, scope: str, now: datetime
     ) -> None:
         """Consume the challenge (in the caller's transaction) and refuse a wrong answer."""
-        row = execute(session, _CONSUME, {"challenge_id": challenge_id}).fetchone()
-        if row is None:
-            raise APIError(400, "captcha_invalid", "验证码已失效或已使用，请刷新验证码后重试")
-        stored_scope, stored_hash, expires_at = row
-        if from_db(read_moment(expires_at)) <= now:
-            raise APIError(400, "captcha_expired", "验证码已过期，请刷新验证码后重试")
-        if stored_scope != scope:
-            raise APIError(400, "captcha_invalid", "验证码与当前操作不符，请刷新验证码后重试")
-        if not hmac.compare_digest(stored_hash, self._hash(challenge_id, answer)):
-            raise APIError(400, "captcha_wrong", "验证码不正确，请刷新验证码后重新输入")
+        row = execute(session, CONSUME, {"challenge_id": challenge_id}).fetchone()
+        outcome = verdict(row, self.answer_hash(challenge_id, answer), scope, now)
+        if outcome is not None:
+            raise captcha_refusal(outcome)
+
+
+#: Why a used-up challenge refuses its request (the outcome codes of ``verdict``).
+CAPTCHA_REFUSALS: dict[str, tuple[str, str]] = {
+    "captcha_invalid": ("captcha_invalid", "验证码已失效或已使用，请刷新验证码后重试"),
+    "captcha_expired": ("captcha_expired", "验证码已过期，请刷新验证码后重试"),
+    "captcha_scope": ("captcha_invalid", "验证码与当前操作不符，请刷新验证码后重试"),
+    "captcha_wrong": ("captcha_wrong", "验证码不正确，请刷新验证码后重新输入"),
+}
+
+
+def verdict(
+    row: tuple[str, str, object] | None, answer_hash: str, scope: str, now: datetime
+) -> str | None:
+    """Judge a consumed challenge row (scope, answer hash, expiry): None if it lets through.
+
+    The same checks, in the same order, as PostgreSQL's ``szmqa_cast_votes`` (migration 0006).
+    """
+    if row is None:
+        return "captcha_invalid"
+    stored_scope, stored_hash, expires_at = row
+    if from_db(read_moment(expires_at)) <= now:
+        return "captcha_expired"
+    if stored_scope != scope:
+        return "captcha_scope"
+    if not hmac.compare_digest(stored_hash, answer_hash):
+        return "captcha_wrong"
+    return None
+
+
+def captcha_refusal(outcome: str) -> APIError:
+    """The 400 refusal for a captcha outcome code of ``verdict``."""
+    code, message = CAPTCHA_REFUSALS[outcome]
+    return APIError(400, code, message)
