@@ -9,10 +9,16 @@ resumes once slowapi finds Redis again.
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 import pytest
 import redis
 
@@ -119,3 +125,66 @@ def test_shared_limits_survive_redis_going_away_and_coming_back(make_env: AppFac
     finally:
         private.kill()
         private.wait()
+
+
+class HoldingProxy:
+    """A TCP proxy to Redis whose replies can be held back: Redis answering slowly, on demand."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.replies = threading.Event()
+        self.replies.set()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            threading.Thread(target=self._pump, args=(client, upstream, None), daemon=True).start()
+            threading.Thread(
+                target=self._pump, args=(upstream, client, self.replies), daemon=True
+            ).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, target: socket.socket, gate: threading.Event | None) -> None:
+        try:
+            while data := source.recv(65536):
+                if gate is not None:
+                    gate.wait()
+                target.sendall(data)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.replies.set()
+        self.listener.close()
+
+
+@pytest.mark.services
+def test_shared_limits_waiting_on_redis_does_not_stop_other_requests(
+    make_env: AppFactory, redis_url: str, shared_cache: redis.Redis, live_server: Any
+) -> None:
+    upstream = shared_cache.connection_pool.connection_kwargs["port"]
+    proxy = HoldingProxy(upstream)
+    database = urlsplit(redis_url).path or "/0"
+    try:
+        env = make_env(ratelimit_storage_uri=f"redis://127.0.0.1:{proxy.port}{database}")
+        server = live_server(env.app)
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            assert client.get(RECEIPT).status_code == 404  # connected through the proxy
+        proxy.replies.clear()  # Redis now "takes its time"
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            held = pool.submit(httpx.get, f"{server.url}{RECEIPT}", timeout=30)
+            time.sleep(0.3)  # the held request is waiting on Redis
+            assert not held.done()
+            beat = httpx.get(f"{server.url}/api/health", timeout=5)  # blocked loop: a timeout
+            assert beat.status_code == 200 and not held.done()
+            proxy.replies.set()
+            assert held.result().status_code == 404
+    finally:
+        proxy.close()
