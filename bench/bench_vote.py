@@ -114,6 +114,7 @@ def processes_cpu(server_group: int) -> dict[str, float]:
     """CPU seconds used so far by the server's process group, PostgreSQL, Redis and the clients.
 
     Read from /proc (Linux): a process's user plus system time; the clients are this process.
+    Each process of the server's group is also listed, as ``server:<pid>``.
     """
     found = dict.fromkeys(ROLES, 0.0)
     for entry in Path("/proc").iterdir():
@@ -128,6 +129,7 @@ def processes_cpu(server_group: int) -> dict[str, float]:
         seconds = (int(fields[11]) + int(fields[12])) / TICKS
         if int(fields[2]) == server_group:
             found["server"] += seconds
+            found[f"server:{entry.name}"] = seconds
         elif name.startswith("postgres"):
             found["postgres"] += seconds
         elif name.startswith("redis-server"):
@@ -188,7 +190,16 @@ class Phase:
     def cpu_line(self) -> str:
         """CPU milliseconds per successful request, by role."""
         shares = "   ".join(f"{role} {self.cpu_per_request(role):5.2f}" for role in ROLES)
-        return f"  {'':<30} CPU ms per request:   {shares}"
+        line = f"  {'':<30} CPU ms per request:   {shares}"
+        busy = sorted(
+            (seconds for key, seconds in self.cpu.items() if key.startswith("server:")),
+            reverse=True,
+        )
+        busy = [seconds for seconds in busy if seconds >= 0.05 * self.cpu.get("server", 0.0)]
+        if len(busy) > 1 and self.seconds:  # how the work was shared between the processes
+            cores = ", ".join(f"{seconds / self.seconds:4.2f}" for seconds in busy)
+            line += f"   server processes (cores busy): {cores}"
+        return line
 
 
 Job = Callable[[Connection, Phase], Awaitable[bool]]
@@ -234,7 +245,7 @@ async def run_phase(name: str, server: Server, clients: int, job: Job, *, second
     busy_after, total_after = machine_cpu()
     if total_after > total:
         phase.cpu_busy = (busy_after - busy) / (total_after - total)
-    phase.cpu = {role: used_after[role] - used[role] for role in ROLES}
+    phase.cpu = {key: used_after[key] - used.get(key, 0.0) for key in used_after}
     return phase
 
 
@@ -391,7 +402,7 @@ async def measure(server: Server, clients: int, seconds: float) -> dict[str, Pha
         "bare": await run_phase("bare GET /api/health", server, clients, bare, seconds=seconds)
     }
     phases["captcha"] = await run_phase(
-        "captcha issue alone", server, clients, captcha, seconds=seconds * 4
+        "captcha issue alone", server, clients, captcha, seconds=seconds * 8
     )
     await run_phase("vote warm-up", server, clients, vote_warm_up, seconds=seconds)
     phases["vote"] = await run_phase(
