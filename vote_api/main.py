@@ -25,6 +25,7 @@ from vote_api.core.errors import install_error_handlers
 from vote_api.core.headers import SecurityHeaders
 from vote_api.core.keys import with_keys
 from vote_api.core.limits import install_limiter, make_limiter, make_shared_limits
+from vote_api.core.nulguard import NulGuard
 from vote_api.core.rendering import drawing
 from vote_api.core.settings import Settings
 from vote_api.core.site_files import mount_site
@@ -109,6 +110,7 @@ def create_app(
             API_PREFIX, OBJECTION_FILING_PATH, settings.objection_max_request_bytes
         ),
     )
+    app.add_middleware(NulGuard, prefixes=(f"{API_PREFIX}/", "/admin/"))
     # Outermost last: headers on every answer, then cross-site refusals before any body.
     app.add_middleware(CrossSiteGuard, prefix=API_PREFIX)
     app.add_middleware(

@@ -344,3 +344,14 @@ def test_filing_rate_limited(make_env) -> None:
     response = env.file(individual(entrant="E99"), captcha=False)
     assert response.json()["code"] == "rate_limited"
     assert int(response.headers["retry-after"]) >= 1
+
+
+@pytest.mark.parametrize("field", ["name", "statement", "captcha_id"])
+def test_filing_nul_in_a_text_field_refused(env: Env, field: str) -> None:
+    form = individual()
+    form[field] = "张\x00三" if field != "statement" else form["statement"] + "\x00"
+    if field == "captcha_id":
+        form["captcha_answer"] = "ABCDE"
+    message = refusal(env.file(form), 400, "nul_character")
+    assert "空字符" in message
+    env.assert_nothing_stored()

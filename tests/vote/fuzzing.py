@@ -28,10 +28,10 @@ FUZZ_CHECKS = ("not_a_server_error", "content_type_conformance", "response_schem
 PHASES = "examples,coverage,fuzzing"
 
 
-def fuzz_app(folder: Path, demo_dir: Path) -> tuple[FastAPI, str]:
-    """The service over the demo content on SQLite, rate limits off, and an admin token."""
+def fuzz_app(folder: Path, demo_dir: Path, database_url: str | None = None) -> tuple[FastAPI, str]:
+    """The service over the demo content (SQLite unless given), rate limits off, an admin token."""
     settings = Settings(
-        database_url=f"sqlite:///{folder}/fuzz.db",
+        database_url=database_url or f"sqlite:///{folder}/fuzz.db",
         demo_dir=demo_dir,
         content_dir=ROOT / "docs",
         data_dir=folder / "var",

@@ -8,39 +8,18 @@ Nothing is buffered here; the app reads the body chunk by chunk as before.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from vote_api.core.errors import error_body
-
-
-class BodyTooLarge(Exception):
-    """Raised into the app's read of the body when the body passes the cap."""
-
-
-def _too_large_message(limit: int) -> bytes:
-    megabytes = limit / (1024 * 1024)
-    text = f"请求内容超过 {megabytes:g} MB 的上限，请减少或压缩附件后重新提交"
-    return json.dumps(error_body("request_too_large", text), ensure_ascii=False).encode()
+from vote_api.core.errors import send_refusal
 
 
 async def _send_413(send: Send, limit: int) -> None:
-    body = _too_large_message(limit)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    megabytes = limit / (1024 * 1024)
+    text = f"请求内容超过 {megabytes:g} MB 的上限，请减少或压缩附件后重新提交"
+    await send_refusal(send, 413, "request_too_large", text)
 
 
 class BodyLimit:
@@ -69,38 +48,64 @@ class BodyLimit:
                     return
 
         received = 0
-        exceeded = False
-        started = False
 
-        async def limited_receive() -> Message:
-            nonlocal received, exceeded
-            if exceeded:
-                return {"type": "http.disconnect"}
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    exceeded = True
-                    raise BodyTooLarge
-            return message
+        def within_limit(chunk: bytes) -> bool:
+            nonlocal received
+            received += len(chunk)
+            return received <= limit
 
-        async def guarded_send(message: Message) -> None:
-            nonlocal started
-            if exceeded:
-                if message["type"] == "http.response.start" and not started:
-                    started = True
-                    await _send_413(send, limit)
-                return  # the app's own answer is dropped: the body was refused
-            if message["type"] == "http.response.start":
+        await run_checking_body(
+            self.app, scope, receive, send, within_limit, lambda out: _send_413(out, limit)
+        )
+
+
+class BodyRefused(Exception):
+    """Raised into the app's read of the body when a middleware refuses the body."""
+
+
+async def run_checking_body(
+    app: ASGIApp,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    accept: Callable[[bytes], bool],
+    refuse: Callable[[Send], Awaitable[None]],
+) -> None:
+    """Run the app, giving each body chunk to ``accept`` as it streams in.
+
+    Once ``accept`` says no, the app's read of the body fails, and whatever it was about to
+    answer is replaced by ``refuse(send)``.
+    """
+    refused = False
+    started = False
+
+    async def checked_receive() -> Message:
+        nonlocal refused
+        if refused:
+            return {"type": "http.disconnect"}
+        message = await receive()
+        if message["type"] == "http.request" and not accept(message.get("body", b"")):
+            refused = True
+            raise BodyRefused
+        return message
+
+    async def guarded_send(message: Message) -> None:
+        nonlocal started
+        if refused:
+            if message["type"] == "http.response.start" and not started:
                 started = True
-            await send(message)
+                await refuse(send)
+            return  # the app's own answer is dropped: the body was refused
+        if message["type"] == "http.response.start":
+            started = True
+        await send(message)
 
-        try:
-            await self.app(scope, limited_receive, guarded_send)
-        except BodyTooLarge:
-            if not started:
-                started = True
-                await _send_413(send, limit)
+    try:
+        await app(scope, checked_receive, guarded_send)
+    except BodyRefused:
+        if not started:
+            started = True
+            await refuse(send)
 
 
 def path_matcher(pattern: str, limit: Callable[[], int]) -> Callable[[str, str], int | None]:

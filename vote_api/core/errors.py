@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Send
 
 log = logging.getLogger("vote_api")
 
@@ -38,6 +40,23 @@ class APIError(Exception):
 def error_body(code: str, message: str) -> dict[str, str]:
     """The JSON body of every refusal."""
     return {"code": code, "message": message}
+
+
+async def send_refusal(send: Send, status: int, code: str, message: str) -> None:
+    """Send a refusal straight from an ASGI middleware (and close the connection)."""
+    body = json.dumps(error_body(code, message), ensure_ascii=False).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _validation_message(error: RequestValidationError) -> str:

@@ -20,6 +20,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
 from vote_api.core.errors import APIError
+from vote_api.core.nulguard import NUL_REFUSED
 from vote_api.objections.crypto import SealedFileWriter, Sealer
 from vote_api.objections.filetypes import (
     EVIDENCE_TYPES,
@@ -392,6 +393,8 @@ class FormReader:
             return
         if part.file is None:
             value = _utf8(bytes(part.text), FIELD_LABELS[part.name])
+            if "\x00" in value:  # NulGuard does not scan multipart bodies (files are binary)
+                raise APIError(400, "nul_character", f"{FIELD_LABELS[part.name]}：{NUL_REFUSED}")
             self.form.fields.setdefault(part.name, []).append(value)
             self._part = None
             return

@@ -10,7 +10,6 @@ captcha, judges it, and inserts the vote and counts it toward the daily cap, or 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -24,8 +23,6 @@ from vote_api.voting.catalog import BallotEntry
 from vote_api.voting.models import join_choices
 from vote_api.voting.receipts import new_receipt, receipt_digest
 
-#: What an issued captcha id looks like (``secrets.token_urlsafe``); nothing else matches one.
-CAPTCHA_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 #: The database's outcomes of a vote besides the captcha's (see ``verdict``).
 ACCEPTED = "accepted"
 CONSUMED = "consumed"
@@ -149,11 +146,8 @@ def prepare(vote: Submission, *, captcha: CaptchaService, now: datetime) -> Pape
         refusal = refused
     receipt = new_receipt()
     traits = vote.traits
-    # What the voter typed reaches the database only if it can be a captcha id or a stored
-    # choice: PostgreSQL refuses text with NUL in it, and that must not fail the whole round.
-    captcha_id = vote.captcha_id if CAPTCHA_ID.fullmatch(vote.captcha_id) else ""
     row: dict[str, Any] = {
-        "captcha_id": captcha_id,
+        "captcha_id": vote.captcha_id,
         "answer_hash": captcha.answer_hash(vote.captcha_id, vote.captcha_answer),
         "scope": f"vote:{entry.id}",
         "consume_only": refusal is not None,
@@ -161,7 +155,7 @@ def prepare(vote: Submission, *, captcha: CaptchaService, now: datetime) -> Pape
         "ballot_id": entry.id,
         "voter_key": vote.voter_key,
         "period_key": entry.period_key(now),
-        "choices": "" if refusal is not None else join_choices(vote.candidates),
+        "choices": "" if refusal is not None else join_choices(vote.candidates),  # not kept
         "receipt_digest": receipt_digest(receipt),
         "address_key": traits.address_key,
         "network_key": traits.network_key,
