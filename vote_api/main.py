@@ -19,7 +19,7 @@ from vote_api.core.bodylimit import BodyLimit, api_body_limits
 from vote_api.core.captcha import AnswerSource, CaptchaService
 from vote_api.core.content import ContentHolder, refuse_to_start
 from vote_api.core.crossorigin import CrossSiteGuard
-from vote_api.core.csp import site_policy
+from vote_api.core.csp import SitePolicy
 from vote_api.core.db import Database
 from vote_api.core.errors import install_error_handlers
 from vote_api.core.headers import SecurityHeaders
@@ -116,7 +116,7 @@ def create_app(
     app.add_middleware(
         SecurityHeaders,
         api_prefix=API_PREFIX,
-        site_policy=site_policy(settings.site_dir),
+        site_policy=SitePolicy(settings.site_dir),
         policies={DOCS_PATH: DOCS_POLICY},
     )
     install_error_handlers(app)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import os
 import re
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from vote_api.core.csp import SitePolicy
 from vote_api.core.settings import Settings
 from vote_api.main import create_app
 
@@ -118,3 +123,35 @@ def test_headers_docs_render_in_chromium_from_this_host(
     assert "投票" in page.locator(".swagger-ui .info .title").inner_text()
     page.locator(".opblock").first.wait_for()
     assert requested and all(u.startswith(server.url) for u in requested), requested
+
+
+def _script_hash(body: str) -> str:
+    digest = hashlib.sha256(body.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+def _tiny_site(folder: Path, script: str) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text(
+        f"<html><head><script>{script}</script></head><body>x</body></html>", encoding="utf-8"
+    )
+    return folder
+
+
+def test_headers_site_policy_follows_a_publish(tmp_path: Path) -> None:
+    first = _tiny_site(tmp_path / "releases" / "1", "var published=1")
+    second = _tiny_site(tmp_path / "releases" / "2", "var published=2")
+    current = tmp_path / "current"
+    current.symlink_to(first)
+    policy = SitePolicy(current, check_seconds=0)
+    assert _script_hash("var published=1") in policy()
+    assert _script_hash("var published=2") not in policy()
+
+    switching = tmp_path / "current.new"  # as szmqa publish switches: a new link, renamed
+    switching.symlink_to(second)
+    os.replace(switching, current)
+    deadline = time.monotonic() + 10
+    while _script_hash("var published=2") not in policy() and time.monotonic() < deadline:
+        time.sleep(0.05)  # recomputed on a thread of its own
+    assert _script_hash("var published=2") in policy()
+    assert _script_hash("var published=1") not in policy()

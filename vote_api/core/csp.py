@@ -1,16 +1,22 @@
 """The site's Content-Security-Policy: its own origin only, inline code allowed by hash alone.
 
 The built site (MkDocs + mkdocs-material) has a few small inline scripts in every page
-(theme and tab state, read before the page paints) and table cells with ``style="text-align:
-…"``. Rather than allow inline code in general, the policy lists the SHA-256 of each distinct
-one found in the built site, so a script injected into a page never runs.
+(theme and tab state, read before the page paints; one of them names the page's depth) and
+table cells with ``style="text-align: …"``. Rather than allow inline code in general, the
+policy lists the SHA-256 of each distinct one found in the built site, so a script injected
+into a page never runs. A publish switches the site to a new folder (``current``); the
+policy follows it (``SitePolicy``), recomputed on a thread of its own.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 #: An inline script (no src attribute) and its body; a style attribute's value.
@@ -75,3 +81,43 @@ def site_policy(site_dir: Path | None) -> str:
 
 #: API answers are data, never pages: nothing may load or frame them.
 API_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+
+class SitePolicy:
+    """The site's policy, following publishes: recomputed once the site's real folder changes.
+
+    Looks at most once per ``check_seconds`` where the site folder leads (a publish switches
+    a ``current`` link); a new folder's policy is computed on a thread (reading every page
+    takes a while on a large site) and served from then on; until then the old one is.
+    """
+
+    def __init__(
+        self,
+        site_dir: Path | None,
+        *,
+        check_seconds: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._site_dir = site_dir
+        self._check_seconds = check_seconds
+        self._clock = clock
+        self._real = os.path.realpath(site_dir) if site_dir is not None else None
+        self._policy = site_policy(site_dir)
+        self._checked = clock()
+        self._pending: threading.Thread | None = None
+
+    def __call__(self) -> str:
+        """The policy of the site as last published."""
+        if self._site_dir is not None and self._clock() - self._checked >= self._check_seconds:
+            self._checked = self._clock()
+            real = os.path.realpath(self._site_dir)
+            idle = self._pending is None or not self._pending.is_alive()
+            if real != self._real and idle:
+                self._pending = threading.Thread(
+                    target=self._recompute, args=(real,), name="csp", daemon=True
+                )
+                self._pending.start()
+        return self._policy
+
+    def _recompute(self, real: str) -> None:
+        self._policy, self._real = site_policy(Path(real)), real

@@ -8,6 +8,8 @@ site pages get the site's Content-Security-Policy (see ``csp.py``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,10 +24,18 @@ COMMON_HEADERS = {
 
 
 class SecurityHeaders:
-    """Add the security headers; ``policies`` maps a path prefix to its own CSP (longest wins)."""
+    """Add the security headers; ``policies`` maps a path prefix to its own CSP (longest wins).
+
+    ``site_policy`` gives the site pages' policy as currently published.
+    """
 
     def __init__(
-        self, app: ASGIApp, *, api_prefix: str, site_policy: str, policies: dict[str, str]
+        self,
+        app: ASGIApp,
+        *,
+        api_prefix: str,
+        site_policy: Callable[[], str],
+        policies: dict[str, str],
     ) -> None:
         self.app = app
         self.api_prefix = api_prefix
@@ -36,7 +46,7 @@ class SecurityHeaders:
         for prefix, policy in self.policies:
             if path == prefix or path.startswith(prefix + "/"):
                 return policy
-        return API_POLICY if is_api else self.site_policy
+        return API_POLICY if is_api else self.site_policy()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
