@@ -1,4 +1,4 @@
-"""``szmqa rotate-keys``: re-seal stored objection data with the newest encryption key."""
+"""``szmqa rotate-keys``: re-seal stored objection data and staff authenticator secrets with the newest key."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from szmqa.database import open_database
+from vote_api.console.accounts import reseal_secrets
 from vote_api.core.keys import with_keys
 from vote_api.core.settings import Settings
 from vote_api.objections.crypto import Sealer
@@ -14,7 +15,7 @@ from vote_api.objections.storage import UploadStore
 
 
 def cmd_rotate_keys(args: argparse.Namespace) -> int:
-    """Re-seal every case and file sealed with an older key; print case numbers and counts."""
+    """Re-seal every case, file and authenticator secret sealed with an older key; print them."""
     settings = with_keys(Settings())
     sealer = Sealer(settings.encryption_keys)
     store = UploadStore(settings.objection_upload_path)
@@ -22,6 +23,8 @@ def cmd_rotate_keys(args: argparse.Namespace) -> int:
     try:
         with database.session() as session:
             report = rotate_all(session, sealer, store, dry_run=args.dry_run)
+        with database.session() as session:
+            people = reseal_secrets(session, sealer, dry_run=args.dry_run)
     finally:
         database.close()
     verb = "将重新加密" if args.dry_run else "已重新加密"
@@ -29,6 +32,9 @@ def cmd_rotate_keys(args: argparse.Namespace) -> int:
         print(number)
     print(
         f"{verb} {report.cases} 件案件：{report.values} 项个人信息或内容、{report.files} 个附件。"
+    )
+    print(
+        f"{verb} {len(people)} 位工作人员的验证器密钥{'：' + '、'.join(people) if people else ''}。"
     )
     if len(settings.encryption_keys) > 1:
         print(
@@ -42,7 +48,7 @@ def register(sub: Any) -> None:
     """Add the ``rotate-keys`` command to the ``szmqa`` subcommands."""
     command = sub.add_parser(
         "rotate-keys",
-        help="用最新的 SZMQA_ENCRYPTION_KEY 重新加密以旧密钥（SZMQA_OLD_ENCRYPTION_KEYS）加密的异议信息和附件；可中断后重跑",
+        help="用最新的 SZMQA_ENCRYPTION_KEY 重新加密以旧密钥（SZMQA_OLD_ENCRYPTION_KEYS）加密的异议信息、附件和工作人员的验证器密钥；可中断后重跑",
     )
     command.add_argument("--dry-run", action="store_true", help="只列出需要重新加密的案件，不写入")
     command.set_defaults(func=cmd_rotate_keys)

@@ -12,6 +12,8 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 from tests.conftest import Clock
+from vote_api.console.accounts import add_staff, enrolment_secret, find_staff
+from vote_api.console.models import Role
 from vote_api.core.keys import KEY_FILE, with_keys
 from vote_api.core.settings import Settings
 from vote_api.main import create_app
@@ -149,3 +151,26 @@ def test_keys_workers_starting_together_share_one_set(tmp_path: Path) -> None:
         )
     assert all(keys == found[0] for keys in found)
     assert [p.name for p in tmp_path.iterdir()] == [KEY_FILE]  # no temporary file left behind
+
+
+def test_keys_rotation_reseals_authenticator_secrets(tmp_path: Path, demo_dir: Path) -> None:
+    client, env = _app(tmp_path, demo_dir, encryption_key=OLD_KEY)
+    state = app_state(env.app)
+    with state.db.session() as session:
+        add_staff(session, "张三", Role.ADMIN, actor="test", now=OPEN_NOW)
+        staff = find_staff(session, "张三")
+        assert staff is not None
+        secret = enrolment_secret(session, staff, Sealer([OLD_KEY]))
+    client.__exit__(None, None, None)
+
+    dry = _rotate(tmp_path, demo_dir, "--dry-run")
+    assert "将重新加密 1 位工作人员的验证器密钥：张三" in dry.stdout, dry.stderr
+    done = _rotate(tmp_path, demo_dir)
+    assert "已重新加密 1 位工作人员的验证器密钥：张三" in done.stdout, done.stderr
+    assert "已重新加密 0 位工作人员" in _rotate(tmp_path, demo_dir).stdout
+
+    with state.db.session() as session:
+        staff = find_staff(session, "张三")
+        assert staff is not None and staff.totp_sealed is not None
+        context = f"staff:{staff.id}:totp"
+        assert Sealer([NEW_KEY]).open_text(staff.totp_sealed, context) == secret  # old key gone

@@ -201,6 +201,30 @@ def _secret_context(staff: Staff) -> str:
     return f"staff:{staff.id}:totp"
 
 
+def reseal_secrets(session: Session, sealer: Sealer, *, dry_run: bool = False) -> list[str]:
+    """Re-seal with the newest key every authenticator secret sealed with an older one.
+
+    Returns the names of the people whose secret was (or, in a dry run, would be) re-sealed;
+    their authenticators keep working, since the secret itself does not change.
+    """
+    names = []
+    rows = session.exec(
+        select(Staff).where(col(Staff.totp_sealed).is_not(None)).order_by(col(Staff.id))
+    ).all()
+    for staff in rows:
+        assert staff.totp_sealed is not None
+        plain, index = sealer.open_with_index(staff.totp_sealed, _secret_context(staff))
+        if index == 0:
+            continue
+        names.append(staff.name)
+        if not dry_run:
+            staff.totp_sealed = sealer.seal(plain, _secret_context(staff))
+            session.add(staff)
+    if not dry_run:
+        session.commit()
+    return names
+
+
 def enrolment_secret(session: Session, staff: Staff, sealer: Sealer) -> str:
     """The authenticator secret being enrolled (made once per enrolment link)."""
     if staff.totp_sealed is not None:
