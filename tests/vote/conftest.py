@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from starlette.testclient import TestClient
 
 from tests.conftest import Clock, free_port
+from tests.migrations.databases import postgres_schema
 from tests.vote.support import (
     CULTURE,
     IMAGE_ANSWER,
@@ -119,6 +120,16 @@ def make_env(tmp_path: Path, demo_dir: Path) -> Iterator[AppFactory]:
     yield build
     for client in clients:
         client.__exit__(None, None, None)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.services)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database of each kind (PostgreSQL: a private schema, dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/backend.db"
+        return
+    with postgres_schema(request.getfixturevalue("postgres_url")) as url:
+        yield url
 
 
 @pytest.fixture

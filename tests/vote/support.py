@@ -21,3 +21,8 @@ SERVICE = "demo-2026-service"  # window, phone-verified voters
 def known_answer(kind: CaptchaKind) -> str:
     """The captcha answers the tests type (injected through the app factory)."""
     return IMAGE_ANSWER if kind is CaptchaKind.IMAGE else AUDIO_ANSWER
+
+
+def per_minute(limit: str) -> int:
+    """The per-minute count of a limit such as ``"20/minute;200/hour"``."""
+    return int(limit.split(";")[0].split("/")[0])

@@ -15,7 +15,7 @@ from vote_api.core.client import client_address
 from vote_api.core.limits import AUDIO_CAPTCHA_LIMIT, CAPTCHA_LIMIT, RECEIPT_LIMIT, VOTE_LIMIT
 
 from .conftest import AppFactory, Env
-from .support import CULTURE
+from .support import CULTURE, per_minute
 
 TRUSTED = [ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("::1/128")]
 
@@ -23,10 +23,6 @@ TRUSTED = [ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("::1/128")]
 def fake_request(peer: str, forwarded: str | None = None) -> Request:
     headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded is not None else []
     return Request({"type": "http", "headers": headers, "client": (peer, 50000)})
-
-
-def per_minute(limit: str) -> int:
-    return int(limit.split(";")[0].split("/")[0])
 
 
 def test_limits_forged_forwarded_for_from_an_untrusted_peer_ignored() -> None:

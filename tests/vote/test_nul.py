@@ -7,26 +7,17 @@ chunks) and a console form; binary uploads (multipart) are not scanned.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-
-from tests.migrations.databases import postgres_schema
 
 from .conftest import AppFactory, Env
 from .support import CULTURE
 
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.services)]
 
-
-@pytest.fixture(params=BACKENDS)
-def env(request: pytest.FixtureRequest, tmp_path: Path, make_env: AppFactory) -> Iterator[Env]:
+@pytest.fixture
+def env(make_env: AppFactory, database_url: str) -> Env:
     """The demo app on a fresh database of each kind."""
-    if request.param == "sqlite":
-        yield make_env()
-        return
-    with postgres_schema(request.getfixturevalue("postgres_url")) as url:
-        yield make_env(database_url=url)
+    return make_env(database_url=database_url)
 
 
 def refused(response: object) -> bool:

@@ -7,7 +7,6 @@ directly with a round of mixed votes, and the vote route over HTTP for every out
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,18 +21,6 @@ from vote_api.voting.recording import APPLICATION_NAME, recorder_for
 
 from .conftest import AppFactory, Env, run_async
 from .support import CULTURE, IMAGE_ANSWER, SOCIAL
-
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.services)]
-
-
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh database of each kind (PostgreSQL: a private schema, dropped afterwards)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/recording.db"
-        return
-    with postgres_schema(request.getfixturevalue("postgres_url")) as url:
-        yield url
 
 
 def stored(env: Env, sql: str, **params: Any) -> Any:

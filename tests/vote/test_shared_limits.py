@@ -26,15 +26,11 @@ from tests.conftest import free_port, missing
 from vote_api.core.limits import RECEIPT_LIMIT
 
 from .conftest import AppFactory, Env
-from .support import CULTURE
+from .support import CULTURE, per_minute
 
 RECEIPT = "/api/receipts/ACDE-FHJK-MNPR-TUVW"
 #: The test client's address, as the limits key it.
 CLIENT = "testclient"
-
-
-def per_minute(limit: str) -> int:
-    return int(limit.split(";")[0].split("/")[0])
 
 
 def our_keys(cache: redis.Redis) -> list[bytes]:

@@ -7,6 +7,7 @@ written to the audit log under the person's name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -366,21 +367,19 @@ async def invalidate(
         return await _ballot_page(
             request, signed, db, entry, now, None, status=status, error=message, form=typed
         )
-    if confirm != "yes":
-        return page(
-            request, "confirm_invalidate.html", signed=signed, entry=entry, vote=vote, form=form
-        )
-    try:
-        await db.run(
-            lambda session: review.invalidate(
-                session, form.vote_id, form.reason, actor=signed.name, now=now
-            )
-        )
-    except APIError as error:
-        return await _ballot_page(
-            request, signed, db, entry, now, None, status=error.status, error=error.message
-        )
-    return _see_other(f"/admin/ballots/{quote(entry.id)}?done=invalidated")
+    return await _confirm_then_act(
+        request,
+        signed,
+        db,
+        entry,
+        now,
+        confirmed=confirm == "yes",
+        confirm_page=("confirm_invalidate.html", {"vote": vote, "form": form}),
+        act=lambda session: review.invalidate(
+            session, form.vote_id, form.reason, actor=signed.name, now=now
+        ),
+        done="invalidated",
+    )
 
 
 @router.post("/ballots/{ballot_id}/clusters/invalidate")
@@ -418,21 +417,44 @@ async def invalidate_cluster(
             error="该异常聚类已不存在（可能已被处理或已变化），请查看最新列表",
             form=typed,
         )
-    if confirm != "yes":
-        return page(
-            request, "confirm_cluster.html", signed=signed, entry=entry, cluster=cluster, form=form
-        )
+    return await _confirm_then_act(
+        request,
+        signed,
+        db,
+        entry,
+        now,
+        confirmed=confirm == "yes",
+        confirm_page=("confirm_cluster.html", {"cluster": cluster, "form": form}),
+        act=lambda session: review.invalidate_cluster(
+            session, entry.id, form.cluster_id, form.reason, actor=signed.name, now=now
+        ),
+        done="cluster-invalidated",
+    )
+
+
+async def _confirm_then_act(
+    request: Request,
+    signed: Any,
+    db: Any,
+    entry: BallotEntry,
+    now: datetime,
+    *,
+    confirmed: bool,
+    confirm_page: tuple[str, dict[str, Any]],
+    act: Callable[[Session], Any],
+    done: str,
+) -> Response:
+    """Until confirmed, the confirmation page; then the act, and back to the ballot page."""
+    if not confirmed:
+        template, context = confirm_page
+        return page(request, template, signed=signed, entry=entry, **context)
     try:
-        await db.run(
-            lambda session: review.invalidate_cluster(
-                session, entry.id, form.cluster_id, form.reason, actor=signed.name, now=now
-            )
-        )
+        await db.run(act)
     except APIError as error:
         return await _ballot_page(
             request, signed, db, entry, now, None, status=error.status, error=error.message
         )
-    return _see_other(f"/admin/ballots/{quote(entry.id)}?done=cluster-invalidated")
+    return _see_other(f"/admin/ballots/{quote(entry.id)}?done={done}")
 
 
 @router.get("/ballots/{ballot_id}/votes.csv")

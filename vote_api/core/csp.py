@@ -108,8 +108,9 @@ class SitePolicy:
 
     def __call__(self) -> str:
         """The policy of the site as last published."""
-        if self._site_dir is not None and self._clock() - self._checked >= self._check_seconds:
-            self._checked = self._clock()
+        now = self._clock()
+        if self._site_dir is not None and now - self._checked >= self._check_seconds:
+            self._checked = now
             real = os.path.realpath(self._site_dir)
             idle = self._pending is None or not self._pending.is_alive()
             if real != self._real and idle:

@@ -39,7 +39,7 @@ from vote_api.core import ratelimit_storage  # noqa: F401 (registers memory:// w
 from vote_api.core.client import request_address
 from vote_api.core.errors import error_body
 from vote_api.core.settings import Settings
-from vote_api.core.state import core_state
+from vote_api.core.state import CoreState, core_state
 
 log = logging.getLogger("vote_api.core.limits")
 EMPTY_CONFIG = Path(__file__).with_name("ratelimit.env")
@@ -103,7 +103,7 @@ class RateLimit:
             finally:
                 report_storage_state(state.limiter)
             return
-        await _hit_shared(request, self.spec, scope)
+        await _count(request, self.spec, scope)
 
 
 class SharedLimits:
@@ -131,41 +131,33 @@ def make_shared_limits(settings: Settings) -> SharedLimits | None:
     return SharedLimits(uri)
 
 
-async def _hit_shared(request: Request, spec: str, scope: str) -> None:
-    """Count the request in the shared storage; on a storage failure, slowapi's fallback."""
+async def _count(request: Request, spec: str, scope: str) -> None:
+    """Count the request against each window of ``spec`` under ``scope``; 429 once one is full."""
     state = core_state(request.app)
-    assert state.shared_limits is not None
-    address = request_address(request)
+    keys = ["szmqa", request_address(request), scope]
     for item in _parsed(spec):
-        keys = ["szmqa", address, scope]
-        try:
-            allowed = await state.shared_limits.hit(item, *keys)
-        except Exception:  # Redis is away: per-process limits until slowapi finds it again
-            state.limiter._storage_dead = True
-            report_storage_state(state.limiter)
-            allowed = state.limiter.limiter.hit(item, *keys)
-        if not allowed:
+        if not await _hit(state, item, keys):
             request.state.view_rate_limit = (item, keys)
             raise RateLimitExceeded(
                 Limit(item, client_key, scope, False, None, None, None, 1, True)
             )
+
+
+async def _hit(state: CoreState, item: RateLimitItem, keys: list[str]) -> bool:
+    """One hit: in the shared storage while it answers, else in slowapi's in-process limiter."""
+    if state.shared_limits is not None and not storage_degraded(state.limiter):
+        try:
+            return await state.shared_limits.hit(item, *keys)
+        except Exception:  # Redis is away: per-process limits until slowapi finds it again
+            state.limiter._storage_dead = True
+            report_storage_state(state.limiter)
+    return bool(state.limiter.limiter.hit(item, *keys))
 
 
 async def hit_extra_limit(request: Request, spec: str, scope: str) -> None:
     """Count the request against a further limit of its own scope; 429 once it is reached."""
-    state = core_state(request.app)
-    if not state.limiter.enabled:
-        return
-    if state.shared_limits is not None and not storage_degraded(state.limiter):
-        await _hit_shared(request, spec, scope)
-        return
-    for item in _parsed(spec):
-        keys = ["szmqa", request_address(request), scope]
-        if not state.limiter.limiter.hit(item, *keys):
-            request.state.view_rate_limit = (item, keys)
-            raise RateLimitExceeded(
-                Limit(item, client_key, scope, False, None, None, None, 1, True)
-            )
+    if core_state(request.app).limiter.enabled:
+        await _count(request, spec, scope)
 
 
 @functools.lru_cache(maxsize=32)
