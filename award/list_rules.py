@@ -129,13 +129,14 @@ def check_quotas(item: YearFile) -> Iterator[Problem]:
         if stage not in item.data.stages:
             continue
         counted = [
-            (entry, entrant)
+            (entrant.category, entry.level)
             for entry, entrant in stage_entries(item.data, stage)
-            if entry.level not in (None, Level.SPECIAL)
+            if entry.level is not None
+            and entry.level is not Level.SPECIAL
             and not entry.repeat
             and level_allowed(entrant.category, entry.level)
         ]
-        per_level = Counter((entrant.category, entry.level) for entry, entrant in counted)
+        per_level = Counter(counted)
         for (category, level), count in sorted(per_level.items()):
             quota = QUOTAS[category].get(level, 0)
             if count > quota:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -81,7 +81,7 @@ CREDIT_CODE_AS_NUMBER = (
 )
 
 
-def _limit_message(kind: str, error: dict[str, Any]) -> str:
+def _limit_message(kind: str, error: Mapping[str, Any]) -> str:
     text = _LIMITS[kind].format(**error.get("ctx", {}))
     value = error.get("input")
     if isinstance(value, str):
@@ -91,7 +91,7 @@ def _limit_message(kind: str, error: dict[str, Any]) -> str:
     return f"{text}（当前为“{value}”）" if isinstance(value, int | float) else text
 
 
-def _message(error: dict[str, Any], text: str, first_line: int) -> str:
+def _message(error: Mapping[str, Any], text: str, first_line: int) -> str:
     kind = error["type"]
     loc = error.get("loc", ())
     value = error.get("input")
