@@ -33,6 +33,7 @@ import chinese_calendar
 import yaml
 
 from award.errors import AwardError, UnknownYearError
+from award.text_files import read_text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOLIDAYS_FILE = Path(__file__).parent / "data" / "holidays.yml"
@@ -178,8 +179,9 @@ def load_schedule_file(path: Path) -> dict[int, YearSchedule]:
     """Read and validate the holiday data file; any problem raises AwardError naming the file."""
     file_name = _display_path(path)
     try:
-        with path.open("rb") as stream:
-            data = yaml.load(stream, Loader=_ScheduleLoader)  # a SafeLoader subclass
+        data = yaml.load(read_text(path), Loader=_ScheduleLoader)  # a SafeLoader subclass
+    except UnicodeDecodeError as error:
+        raise AwardError(f"节假日安排文件 {file_name} 须为 UTF-8 编码") from error
     except OSError as error:
         raise AwardError(f"无法读取节假日安排文件 {file_name}：{error}") from error
     except yaml.YAMLError as error:

@@ -69,6 +69,9 @@ LEVEL_LABELS: dict[Level, str] = {
     Level.SPECIAL: "特别贡献奖",
 }
 
+#: The order of the ranked levels: a higher number is a higher level (特别贡献奖 stands apart).
+LEVEL_RANK: dict[Level, int] = {Level.GOLD: 3, Level.SILVER: 2, Level.BRONZE: 1}
+
 #: Entry kinds each category accepts: economic accepts organisations only.
 ACCEPTED_KINDS: dict[Category, frozenset[EntryKind]] = {
     category: (

@@ -6,7 +6,6 @@ import re
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -16,40 +15,47 @@ from award.models import AwardYear, Content, Notice, NoticeMeta, YearFile
 from award.moments import to_moment
 from award.problems import ContentError, Problem, display_path
 from award.rules import check_content
+from award.text_files import read_text
 from award.validation import problems_from_validation
 from award.windows import Window
-from award.yaml_text import parse_yaml
+from award.yaml_text import full_width_problems, parse_yaml
 
 __all__ = ["NOTICES_FOLDER", "YEARS_FOLDER", "Content", "load_content", "load_notice", "load_year"]
 
 YEARS_FOLDER = "awards"
 NOTICES_FOLDER = "notices"
 NOTICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,80}$")
+NOTICE_ID_RULE = (
+    "文件名只能由小写字母、数字和 - 组成，以字母或数字开头，不含 .md 为 3 至 81 个字符，"
+    "如 2026-11-20-publicity.md"
+)
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 
 
-def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
-    """Parse a YAML file; a syntax error becomes a problem with its line and column."""
-    file = display_path(path)
+def _read(path: Path) -> tuple[str | None, list[Problem]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        return read_text(path), []
     except UnicodeDecodeError:
-        return None, [Problem(file, "", "编码", "文件须为 UTF-8 编码")]
-    return parse_yaml(text, file)
+        return None, [Problem(display_path(path), "", "编码", "文件须为 UTF-8 编码")]
 
 
 def load_year(path: Path) -> tuple[YearFile | None, list[Problem]]:
     """Load one award-year file."""
     file = display_path(path)
-    data, problems = read_yaml(path)
+    text, problems = _read(path)
+    if text is None:
+        return None, problems
+    data, problems = parse_yaml(text, file)
     if problems:
         return None, problems
+    hints = full_width_problems(text, file)
     if not isinstance(data, dict):
-        return None, [Problem(file, "", "格式", "年度文件应为键值表（year、entrants、stages…）")]
+        rule = "年度文件应为键值表（year、entrants、stages…）"
+        return None, hints or [Problem(file, "", "格式", rule)]
     try:
         year = AwardYear.model_validate(data)
     except ValidationError as error:
-        return None, list(problems_from_validation(error, data, file))
+        return None, hints + list(problems_from_validation(error, data, file, text=text))
     if path.stem != str(year.year):
         return None, [Problem(file, "year", "格式", f"文件名应为 {year.year}.yml，与 year 一致")]
     return YearFile(path=path, data=year), []
@@ -81,12 +87,11 @@ def load_notice(path: Path) -> tuple[Notice | None, list[Problem]]:
     """Load one notice page and its front matter."""
     file = display_path(path)
     if not NOTICE_ID.match(path.stem):
-        rule = "文件名只能由小写字母、数字和 - 组成，如 2026-11-20-publicity.md"
-        return None, [Problem(file, "", "文件名", rule)]
-    try:
-        header, body = split_front_matter(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        return None, [Problem(file, "", "编码", "文件须为 UTF-8 编码")]
+        return None, [Problem(file, "", "文件名", NOTICE_ID_RULE)]
+    text, problems = _read(path)
+    if text is None:
+        return None, problems
+    header, body = split_front_matter(text)
     if header is None:
         return None, [
             Problem(file, "", "格式", "通知须以 --- 包围的 YAML 头信息开始（title、date…）")
@@ -94,13 +99,15 @@ def load_notice(path: Path) -> tuple[Notice | None, list[Problem]]:
     data, problems = parse_yaml(header, file, "头信息", first_line=2)
     if problems:
         return None, problems
+    hints = full_width_problems(header, file, "头信息", first_line=2)
     if not isinstance(data, dict):
-        return None, [Problem(file, "头信息", "格式", "头信息应为键值表")]
+        return None, hints or [Problem(file, "头信息", "格式", "头信息应为键值表")]
     try:
         meta = NoticeMeta.model_validate(data)
         window = resolve_window(meta)
     except ValidationError as error:
-        return None, list(problems_from_validation(error, data, file))
+        found = problems_from_validation(error, data, file, text=header, first_line=2)
+        return None, hints + list(found)
     except AwardError as error:
         return None, [Problem(file, "window", "工作日", str(error))]
     return Notice(id=path.stem, path=path, meta=meta, body=body, window=window), []

@@ -27,6 +27,11 @@ class Stage(StrEnum):
         return STAGE_LABELS[self]
 
     @property
+    def list_label(self) -> str:
+        """The name of the stage's list as the guide has it, e.g. 候选名单, 拟奖名单."""
+        return STAGE_LIST_LABELS.get(self, f"{self.label}名单")
+
+    @property
     def previous(self) -> tuple[Stage, ...]:
         """The stage(s) whose list this stage's list must be drawn from (empty for the first)."""
         return PREVIOUS_STAGES[self]
@@ -43,6 +48,14 @@ STAGE_LABELS: dict[Stage, str] = {
     Stage.COMMITTEE: "评委会审议",
     Stage.PUBLICITY: "社会公示",
     Stage.APPROVAL: "市政府审定",
+}
+
+#: Lists the guide names itself: the secretariat forms the candidate lists (金奖、银奖、铜奖候选名单)
+#: that the committee reviews, and the committee votes the proposed list (拟奖名单) that is
+#: publicised. Other lists are named after their stage (集中答辩名单, 市政府审定名单).
+STAGE_LIST_LABELS: dict[Stage, str] = {
+    Stage.COMMITTEE: "候选名单",
+    Stage.PUBLICITY: "拟奖名单",
 }
 
 STAGE_ORDER: tuple[Stage, ...] = tuple(Stage)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pydantic import ValidationError
 
 from award.problems import Problem
+from award.yaml_hints import impossible_dates, line_of
 
 _MESSAGES = {
     "missing": "缺少必填项",
     "extra_forbidden": "未知的键（请检查拼写）",
     "string_pattern_mismatch": "编号只能由字母、数字、- 和 _ 组成，且不超过 40 个字符",
-    "string_too_short": "内容过短",
-    "string_too_long": "内容过长",
     "bool_parsing": "应为 true 或 false",
     "bool_type": "应为 true 或 false",
     "int_parsing": "应为整数",
@@ -34,8 +33,25 @@ _MESSAGES = {
     "date_from_datetime_parsing": "应为日期，如 2026-11-20",
     "date_parsing": "应为日期，如 2026-11-20",
     "datetime_parsing": "应为日期时间，如 2026-11-20 09:00",
-    "greater_than_equal": "数值过小",
-    "less_than_equal": "数值过大",
+}
+
+#: Limits stated with their number: the message, then the pydantic context key that holds it.
+_LIMITS = {
+    "string_too_short": "内容过短：至少 {min_length} 个字符",
+    "string_too_long": "内容过长：不超过 {max_length} 个字符",
+    "too_short": "至少 {min_length} 项",
+    "too_long": "不超过 {max_length} 项",
+    "greater_than_equal": "数值过小：应不小于 {ge}",
+    "greater_than": "数值过小：应大于 {gt}",
+    "less_than_equal": "数值过大：应不大于 {le}",
+    "less_than": "数值过大：应小于 {lt}",
+}
+
+_DATE_ERRORS = {
+    "date_from_datetime_parsing",
+    "date_parsing",
+    "datetime_parsing",
+    "datetime_from_date_parsing",
 }
 
 
@@ -65,27 +81,52 @@ CREDIT_CODE_AS_NUMBER = (
 )
 
 
-def _message(error: dict[str, Any]) -> str:
+def _limit_message(kind: str, error: Mapping[str, Any]) -> str:
+    text = _LIMITS[kind].format(**error.get("ctx", {}))
+    value = error.get("input")
+    if isinstance(value, str):
+        return f"{text}（当前 {len(value)} 个字符）"
+    if isinstance(value, list | tuple):
+        return f"{text}（当前 {len(value)} 项）"
+    return f"{text}（当前为“{value}”）" if isinstance(value, int | float) else text
+
+
+def _message(error: Mapping[str, Any], text: str, first_line: int) -> str:
     kind = error["type"]
     loc = error.get("loc", ())
+    value = error.get("input")
     if loc and loc[-1] == "credit_code" and kind == "string_type":
-        return CREDIT_CODE_AS_NUMBER + f"（当前读作 {error.get('input')!r}）"
+        return CREDIT_CODE_AS_NUMBER + f"（当前读作 {value!r}）"
     if kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")
-        return f"无法识别的取值“{error.get('input')}”，可选：{expected}"
+        return f"无法识别的取值“{value}”，可选：{expected}"
+    if (kind in _DATE_ERRORS or kind == "value_error") and isinstance(value, str):
+        for hint in impossible_dates(value):
+            line = line_of(text, value, first_line)
+            where = f"第 {line} 行：" if line is not None else ""
+            return f"{where}{hint.message}"
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error", error["msg"]))
-    text = _MESSAGES.get(kind, error["msg"])
-    if kind not in {"missing", "extra_forbidden"} and "input" in error:
-        value = error["input"]
-        if isinstance(value, str | int | float):
-            text += f"（当前为“{value}”）"
-    return text
+    if kind in _LIMITS:
+        return _limit_message(kind, error)
+    message = _MESSAGES.get(kind, error["msg"])
+    if kind not in {"missing", "extra_forbidden"} and isinstance(value, str | int | float):
+        message += f"（当前为“{value}”）"
+    return message
 
 
 def problems_from_validation(
-    error: ValidationError, data: Any, file: str, rule: str = "格式"
+    error: ValidationError,
+    data: Any,
+    file: str,
+    rule: str = "格式",
+    *,
+    text: str = "",
+    first_line: int = 1,
 ) -> Iterator[Problem]:
-    """One problem per pydantic error, naming the entry by its position and id."""
+    """One problem per pydantic error, naming the entry by its position and id.
+
+    With the file's ``text``, an impossible date also names its line.
+    """
     for item in error.errors():
-        yield Problem(file, _entry_path(data, item["loc"]), rule, _message(item))
+        yield Problem(file, _entry_path(data, item["loc"]), rule, _message(item, text, first_line))

@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from award.problems import Problem
+from award.yaml_hints import Hint, full_width_hints, impossible_dates, unclosed_quote
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -109,20 +110,48 @@ def yaml_problem(
     return Problem(file, entry, "YAML", f"YAML 格式错误：{where}{_reason(error, text)}{since}")
 
 
+def hint_problem(hint: Hint, file: str, entry: str = "", rule: str = "YAML") -> Problem:
+    """A hint found in the file's lines, as a problem that names its line and column."""
+    return Problem(file, entry, rule, f"YAML 格式错误：{hint.where()}：{hint.message}")
+
+
+def full_width_problems(
+    text: str, file: str, entry: str = "", first_line: int = 1
+) -> list[Problem]:
+    """One problem per line that uses full-width punctuation where YAML needs half-width."""
+    return [
+        hint_problem(hint, file, entry, "全角标点") for hint in full_width_hints(text, first_line)
+    ]
+
+
+def _syntax_problems(
+    error: yaml.YAMLError, text: str, file: str, entry: str, first_line: int
+) -> list[Problem]:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    failed_at = mark.line + first_line if mark is not None else first_line + text.count("\n")
+    before = [
+        hint_problem(hint, file, entry, "全角标点")
+        for hint in full_width_hints(text, first_line)
+        if hint.line <= failed_at
+    ]
+    if before:
+        return before
+    quote = unclosed_quote(text, first_line)
+    if quote is not None and quote.line <= failed_at:
+        return [hint_problem(quote, file, entry)]
+    return [yaml_problem(error, text, file, entry, first_line)]
+
+
 def parse_yaml(
     text: str, file: str, entry: str = "", first_line: int = 1
 ) -> tuple[Any, list[Problem]]:
-    """Parse YAML text; a syntax error becomes one problem naming its line and column."""
+    """Parse YAML text; a syntax error becomes a problem naming its cause's line and column."""
     try:
         return yaml.load(text, Loader=ContentLoader), []  # a SafeLoader subclass
     except yaml.YAMLError as error:
-        return None, [yaml_problem(error, text, file, entry, first_line)]
+        return None, _syntax_problems(error, text, file, entry, first_line)
     except (ValueError, TypeError, OverflowError) as error:  # e.g. a date like 2026-02-30
-        return None, [Problem(file, entry, "YAML", f"YAML 格式错误：{_value_reason(error)}")]
-
-
-def _value_reason(error: Exception) -> str:
-    text = str(error)
-    if "day is out of range" in text or "month must be" in text:
-        return "含有不存在的日期（如 2 月 30 日），请检查日期"
-    return f"无法读取的取值（{text}）"
+        dates = impossible_dates(text, first_line)
+        if dates:
+            return None, [hint_problem(hint, file, entry, "日期") for hint in dates]
+        return None, [Problem(file, entry, "YAML", f"YAML 格式错误：无法读取的取值（{error}）")]

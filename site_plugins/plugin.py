@@ -16,6 +16,7 @@ from award.calendar import now as current_time
 from award.content import NOTICES_FOLDER, YEARS_FOLDER, Content, load_content
 from award.errors import AwardError
 from award.moments import to_moment
+from award.text_files import read_text
 from site_plugins import outputs, render
 from site_plugins.banner import banner_items
 from site_plugins.config import AwardPluginConfig
@@ -85,7 +86,7 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
         for notice in self.content.notices:
             uri = f"{NOTICES_FOLDER}/{notice.id}.md"
             if files.get_file_from_path(uri) is None:
-                generated[uri] = notice.path.read_text(encoding="utf-8")
+                generated[uri] = read_text(notice.path)
         for uri, text in generated.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:

@@ -11,6 +11,7 @@ from award.categories import Category
 from award.content import Content
 from award.lists import stage_entries
 from award.models import AwardYear, Notice, NoticeKind
+from award.prizes import award_remark
 from award.stages import LEVELLED_STAGES, STAGE_ORDER, Stage
 from award.windows import Window, WindowState
 
@@ -96,10 +97,10 @@ def stage_table(year: AwardYear, stage: Stage, category: Category | None = None)
             if levelled:
                 cells += [
                     entry.level.label if entry.level else "",
-                    "再次获得同一等次，不占名额" if entry.repeat else "",
+                    award_remark(entry, entrant),
                 ]
             body.append(_row(list(zip(labels, cells, strict=True))))
-        caption = f"{year.year}年度{cat.label}{stage.label}名单（共{len(rows)}个）"
+        caption = f"{year.year}年度{cat.label}{stage.list_label}（共{len(rows)}个）"
         parts.append(
             f"<h3>{cat.label}</h3>\n"
             '<div class="award-list-box">'
@@ -125,13 +126,13 @@ def year_page(year: AwardYear) -> str:
         lines += ['<nav class="award-year-toc" aria-label="按评审环节" markdown>', ""]
         lines += ["**按评审环节：**", ""]
         lines += [
-            f"{number}. [{stage.label}名单](#stage-{stage.value})"
+            f"{number}. [{stage.list_label}](#stage-{stage.value})"
             for number, stage in enumerate(published, start=1)
         ]
         lines += ["", "</nav>", ""]
     for stage in published:
         lines += [
-            f"## {stage.label}名单 {{ #stage-{stage.value} }}",
+            f"## {stage.list_label} {{ #stage-{stage.value} }}",
             "",
             list_slot(year.slug, stage),
             "",
@@ -266,7 +267,7 @@ def notice_page(
     if year is not None and meta.stage is not None:
         title = meta.category.label if meta.category else ""
         lines += [
-            f"## {title}{meta.stage.label}名单",
+            f"## {title}{meta.stage.list_label}",
             "",
             list_slot(year.data.slug, meta.stage, meta.category),
             "",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from award.advice import content_warnings, warning_lines
 from award.calendar import today
 from award.categories import Category
 from award.content import load_content, load_notice
@@ -33,6 +34,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     roots = [args.docs] + ([args.demo_dir] if args.demo_dir else [])
     content = load_content(roots, allow_demo=args.demo_dir is not None)
     print(f"检查通过：{len(content.years)} 个年度文件，{len(content.notices)} 个通知。")
+    for line in warning_lines(content_warnings(content)):
+        print(line)
     for notice in content.scheduled(build_day()):
         print(f"  {notice.meta.date.isoformat()} 起发布：{notice.meta.title}（{notice.path.name}）")
     return 0

@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from award.advice import content_warnings, warning_lines
 from award.content import load_content
 from award.errors import AwardError
 from award.problems import ContentError
@@ -87,6 +88,8 @@ def pre_receive(lines: Iterable[str], branch: str) -> int:
                 say(f"推送被拒绝：{error}")
                 return 1
             say(f"内容检查通过：{len(content.years)} 个年度文件，{len(content.notices)} 个通知。")
+            for line in warning_lines(content_warnings(content)):
+                say(line)
     return 0
 
 

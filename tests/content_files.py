@@ -99,3 +99,19 @@ def notice_text(**meta: Any) -> str:
     """A notice page with the given front matter."""
     header = {"title": "2026年度拟奖名单公示", "date": "2026-11-16"} | meta
     return "---\n" + yaml.safe_dump(header, allow_unicode=True, sort_keys=False) + "---\n\n正文。\n"
+
+
+def winner_year(year: int, record: dict[str, Any], level: str, *, to: str = "approval") -> dict:
+    """An earlier award year in which one entrant goes through every stage to ``to`` at ``level``."""
+    order = ["submission", "acceptance", "qualification", "material_review", "defence"]
+    stages: dict[str, Any] = {stage: [record["id"]] for stage in order}
+    stages["site_check"] = [{"entrant": record["id"], "score": 75}]
+    stages["committee"] = [{"entrant": record["id"], "score": 75, "level": level}]
+    for stage in ("publicity", "approval")[: 1 + (to == "approval")]:
+        stages[stage] = [{"entrant": record["id"], "level": level}]
+    return {
+        "year": year,
+        "evaluation": {record["category"]: "site_check"},
+        "entrants": [record],
+        "stages": stages,
+    }

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from award.content import load_content
 from award.problems import ContentError
 from szmqa.cli import main
+from tests.award.saved_mutations import SAVED_KINDS, saved_mutation
 from tests.content_files import notice_text, valid_year, write_content
 
 PUBLICITY = {
@@ -178,16 +179,26 @@ BASE_NOTICE = {
 }
 
 
+def notice_yaml(notice: dict) -> str:
+    return yaml.safe_dump(notice, allow_unicode=True, sort_keys=False)
+
+
 @settings(
-    max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(
-    choice=st.integers(0, 9),
+    choice=st.integers(0, 9 + SAVED_KINDS),
     pick=st.integers(0, 10_000),
     value=st.integers(0, 10_000),
 )
 def test_mutated_content_never_shows_a_traceback(choice: int, pick: int, value: int) -> None:
-    year_yaml, notice_page = mutate(valid_year(), BASE_NOTICE, choice, pick, value)
+    """Broken structure, values and YAML, and content as people save and type it (choice >= 10)."""
+    saved = None
+    if choice < 10:
+        year_yaml, notice_page = mutate(valid_year(), BASE_NOTICE, choice, pick, value)
+    else:
+        saved = saved_mutation(year_text(valid_year()), notice_yaml(BASE_NOTICE), choice - 10, pick)
+        year_yaml, notice_page = saved.year, f"---\n{saved.notice}---\n\n正文。\n"
     with tempfile.TemporaryDirectory() as folder:
         docs = write_content(
             Path(folder) / "docs", year_yaml, {"2026-11-16-publicity.md": notice_page}
@@ -195,6 +206,13 @@ def test_mutated_content_never_shows_a_traceback(choice: int, pick: int, value: 
         out, err, code = run_check(docs)  # an exception here fails the test with its traceback
         assert code in (0, 1)
         assert "Traceback" not in out + err
+        if saved is not None:
+            assert code == (0 if saved.passes else 1), err
+            problems = err.splitlines()
+            assert saved.passes or any(all(f in p for f in saved.says) for p in problems), (
+                saved.says,
+                err,
+            )
         if code == 1:
             assert err.startswith("内容检查未通过") and " [" in err, err
             return

@@ -25,7 +25,8 @@ def test_quota_economic_gold_over_two_fails(problems_of):
     for entry in year["stages"]["committee"] + year["stages"]["publicity"]:
         if entry["entrant"] in ("E2", "E3"):
             entry["level"] = "gold"
-            entry.pop("score", None)
+            if "score" in entry:
+                entry["score"] = 70
     problems = problems_of(year)
     assert any(
         "stages.publicity" in p and "经济类金奖列出 3 个，名额为 2 个" in p for p in problems
@@ -47,7 +48,7 @@ def test_quota_non_economic_silver_over_one_fails(problems_of):
 
 
 def test_quota_full_year_of_twenty_one_passes(problems_of):
-    entrants, publicity = [], []
+    entrants, publicity, committee = [], [], []
     levels = {"economic": ["gold"] * 2 + ["silver"] * 3 + ["bronze"] * 6}
     number = 0
     for category in ("economic", "culture", "social", "ecology", "management", "service"):
@@ -55,6 +56,7 @@ def test_quota_full_year_of_twenty_one_passes(problems_of):
             number += 1
             entrants.append(entrant(f"A{number}", number, category))
             publicity.append({"entrant": f"A{number}", "level": level})
+            committee.append({"entrant": f"A{number}", "level": level, "score": 70})
     ids = [e["id"] for e in entrants]
     stages = {
         s: list(ids)
@@ -67,7 +69,7 @@ def test_quota_full_year_of_twenty_one_passes(problems_of):
             "site_check",
         )
     }
-    stages |= {"committee": publicity, "publicity": publicity}
+    stages |= {"committee": committee, "publicity": publicity}
     assert len(publicity) == 21
     evaluation = {c: "site_check" for c in ("economic", "culture", "social", "ecology")}
     evaluation |= {"management": "site_check", "service": "site_check"}
@@ -93,6 +95,7 @@ def test_quota_repeat_winner_takes_no_quota(problems_of):
                     level="gold", repeat=True, score=70
                 ) if stage == "committee" else entry.update(level="gold", repeat=True)
         year["stages"][stage].append({"entrant": "E4", "level": "gold"})
+    year["stages"]["committee"][-1]["score"] = 71
     assert problems_of(year) == []
 
 
@@ -102,7 +105,8 @@ def test_repeat_mark_without_past_award_fails(problems_of):
     only(
         problems_of(year),
         "stages.publicity[2]（E2）",
-        "past_awards 中没有往年银奖",
+        "past_awards 和本站往年的市政府审定名单中都没有",
+        "往年获银奖的记录",
         "[再次获同等次奖不占名额]",
     )
 
@@ -112,7 +116,9 @@ def test_repeat_winner_not_marked_fails(problems_of):
     year["entrants"][2]["past_awards"] = [{"year": 2021, "level": "bronze"}]
     problems = problems_of(year)
     assert len(problems) == 2, problems  # committee and publicity both list E3 unmarked
-    assert all("曾获铜奖" in p and "repeat: true" in p for p in problems)
+    assert all(
+        "曾于 2021 年度（见 past_awards）获铜奖" in p and "repeat: true" in p for p in problems
+    )
 
 
 def test_gold_winner_reapplying_within_three_years_fails(problems_of):
@@ -121,8 +127,9 @@ def test_gold_winner_reapplying_within_three_years_fails(problems_of):
     only(
         problems_of(year),
         "entrants[6]（E6）",
-        "2024 年获金奖",
-        "2027 年起",
+        "2024 年度获金奖（见 past_awards），最早可申请 2027 年度",
+        "自获奖年度起3年后方可再次申请",
+        "本站的理解",
         "[金奖3年后方可再次申请]",
     )
 

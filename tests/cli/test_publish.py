@@ -96,9 +96,15 @@ def test_a_bad_push_is_refused_with_the_problems_shown_to_the_person_pushing(
 def test_a_good_push_is_published_and_served_and_can_be_rolled_back(
     server: dict[str, Path], live_server: Any
 ) -> None:
+    year = valid_year()  # two businesses of one group worded nearly alike: a warning, not a refusal
+    year["entrants"][3] |= {"group": "某集团", "business": "精密制造"}
+    year["entrants"][4] |= {"group": "某集团", "business": "精密制造业"}
+    write_content(server["clone"] / "docs", year)
     first = commit_and_push(server, "2026 award year")
     assert first.returncode == 0, first.stderr
     assert "remote: 内容检查通过：1 个年度文件，1 个通知。" in first.stderr
+    assert "remote: 提醒（不影响发布）共 1 条" in first.stderr
+    assert "E4（精密制造）与 E5（精密制造业）的业务写法相近" in first.stderr
     assert "remote: 已发布版本 " in first.stderr and "检查 " in first.stderr
     root = server["root"]
     first_release = live_release(root)

@@ -40,7 +40,7 @@ def test_stage_list_is_a_table_with_header_scope_caption_and_labelled_cells(tiny
     html = site.html("awards/2026/index.html")
     table = html[html.index('<table class="award-list">') :]
     table = table[: table.index("</table>")]
-    assert "<caption>2026年度经济类社会公示名单" in html
+    assert "<caption>2026年度经济类拟奖名单" in html
     assert '<th scope="col" class="award-list__short">序号</th>' in table
     assert '<th scope="col" class="award-list__short">类型</th>' in table
     cells = re.findall(r"<td ([^>]*)>", table)
@@ -75,7 +75,7 @@ def test_formal_notice_has_number_signature_date_and_print_button(tiny_site):
     html = site.html("notices/2026-11-16-publicity/index.html")
     assert '<p class="award-notice__number">深质奖秘〔2026〕12号</p>' in html
     signature = html.index('class="award-notice__signature"')
-    assert html.index("正文。") < signature < html.index("社会公示名单</h2>")
+    assert html.index("正文。") < signature < html.index("拟奖名单</h2>")
     block = html[signature : html.index("</div>", signature)]
     assert "深圳市市长质量奖评定委员会秘书处" in block
     assert '<time datetime="2026-11-16">2026年11月16日</time>' in block

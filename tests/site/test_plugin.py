@@ -32,8 +32,8 @@ def built(tiny_site, year=None, notices=None):
 def test_year_page_lists_each_stage_by_category(tiny_site):
     site = built(tiny_site)
     html = site.html("awards/2026/index.html")
-    assert "集中答辩名单" in html and "社会公示名单" in html
-    publicity = html[html.index("社会公示名单") :]
+    assert "集中答辩名单" in html and "拟奖名单" in html
+    publicity = html[html.index("拟奖名单") :]
     assert "经济类" in publicity and "文化类" in publicity
     assert re.search(
         r"测试单位E1</td>\s*<td[^>]*>组织</td>\s*<td[^>]*>—</td>\s*<td[^>]*>金奖</td>", publicity
