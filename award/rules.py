@@ -22,6 +22,7 @@ from award.identifiers import credit_code_problem
 from award.lists import ballot_candidates, entrants_by_id, stage_entries
 from award.models import DEMO_PREFIX, Content, Notice, NoticeKind, YearFile
 from award.problems import Problem, display_path
+from award.publication import publication_problems
 from award.stages import (
     CANDIDATE_THRESHOLDS,
     FLOOR_STAGES,
@@ -463,6 +464,7 @@ def check_content(content: Content, *, allow_demo: bool = True) -> list[Problem]
         ):
             problems += rule(item)
     problems += check_ballots(content)
+    problems += publication_problems(content)
     for notice in content.notices:
         problems += check_notice(content, notice, allow_demo=allow_demo)
     return problems

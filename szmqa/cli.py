@@ -18,6 +18,7 @@ from award.content import load_content, load_notice
 from award.errors import AwardError
 from award.models import NoticeKind
 from award.moments import to_moment
+from award.publication import held_back
 from award.stages import Stage
 from szmqa import admin_tokens, database, hooks, publish, purge, rotate_keys, staff
 from szmqa.demo import write_demo
@@ -33,8 +34,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     roots = [args.docs] + ([args.demo_dir] if args.demo_dir else [])
     content = load_content(roots, allow_demo=args.demo_dir is not None)
     print(f"检查通过：{len(content.years)} 个年度文件，{len(content.notices)} 个通知。")
-    for notice in content.scheduled(build_day()):
-        print(f"  {notice.meta.date.isoformat()} 起发布：{notice.meta.title}（{notice.path.name}）")
+    waiting = held_back(content, build_day())
+    if waiting:
+        print("尚未公开（到日期后的第一次发布时上线）：")
+    for line in waiting:
+        print(f"  {line}")
     return 0
 
 
