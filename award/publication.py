@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a notice is unhashable
 class Release:
     """One way a stage list (or one category of it) comes out: a notice, or a day in the year file."""
 
@@ -141,7 +141,17 @@ def public_content(content: Content, day: date) -> Content:
     )
 
 
-def _held_lists(content: Content, item: YearFile, day: date) -> Iterator[tuple[date | None, str]]:
+@dataclass(frozen=True)
+class HeldList:
+    """A stage list (or some categories of it) not public on a day."""
+
+    name: str
+    #: None: never (no notice publishes it and the year file gives no day).
+    release: Release | None
+    file: str
+
+
+def _held_lists(content: Content, item: YearFile, day: date) -> Iterator[HeldList]:
     year = item.data
     found = releases(content, year)
     by_id = entrants_by_id(year)
@@ -150,38 +160,39 @@ def _held_lists(content: Content, item: YearFile, day: date) -> Iterator[tuple[d
             {by_id[e.entrant].category for e in year.stages.get(stage, []) if e.entrant in by_id},
             key=list(Category).index,
         )
-        waiting: dict[tuple[date | None, str], list[Category]] = {}
+        waiting: dict[Release | None, list[Category]] = {}
         for category in categories:
             release = first_release(found, stage, category)
-            if release is None:
-                waiting.setdefault((None, ""), []).append(category)
-            elif release.day > day:
-                waiting.setdefault((release.day, release.source()), []).append(category)
-        for (when, source), held in waiting.items():
-            which = "" if held == categories else "、".join(c.label for c in held) + "类"
-            name = f"{year.year}年度{which}{stage.label}名单"
-            if when is None:
-                yield (
-                    None,
-                    (
-                        f"不公开：{name}没有公布它的通知，年度文件 published 中也没有它的日期"
-                        f"（{display_path(item.path)}）"
-                    ),
-                )
-            else:
-                yield when, f"{when.isoformat()} 起公开：{name}（{source}）"
+            if release is None or release.day > day:
+                waiting.setdefault(release, []).append(category)
+        for release, held in waiting.items():
+            which = "" if held == categories else "、".join(c.label for c in held)
+            yield HeldList(
+                f"{year.year}年度{which}{stage.label}名单", release, display_path(item.path)
+            )
 
 
 def held_back(content: Content, day: date) -> list[str]:
-    """What is written but not public on a day, one line each: notices and lists, by date."""
-    dated: list[tuple[date | None, str]] = [
-        (n.meta.date, f"{n.meta.date.isoformat()} 起发布：通知“{n.meta.title}”（{n.path.name}）")
-        for n in content.notices
-        if not notice_is_public(n, day)
+    """What is written but not public on a day, one line each, by date: notices and lists."""
+    lists = [held for item in content.years for held in _held_lists(content, item, day)]
+    dated: list[tuple[date, str]] = []
+    for notice in content.notices:
+        if notice_is_public(notice, day):
+            continue
+        names = [h.name for h in lists if h.release is not None and h.release.notice is notice]
+        also = f"，随之公开：{'、'.join(names)}" if names else ""
+        line = f"{notice.meta.date.isoformat()} 起发布：通知“{notice.meta.title}”（{notice.path.name}）"
+        dated.append((notice.meta.date, line + also))
+    for held in lists:
+        if held.release is not None and held.release.notice is None:
+            line = f"{held.release.day.isoformat()} 起公开：{held.name}（{held.release.source()}）"
+            dated.append((held.release.day, line))
+    never = [
+        f"不公开：{held.name}没有公布它的通知，年度文件 published 中也没有它的日期（{held.file}）"
+        for held in lists
+        if held.release is None
     ]
-    for item in content.years:
-        dated += _held_lists(content, item, day)
-    return [text for _, text in sorted(dated, key=lambda pair: (pair[0] or date.max, pair[1]))]
+    return [line for _, line in sorted(dated)] + never
 
 
 def publication_problems(content: Content) -> Iterator[Problem]:
@@ -189,7 +200,7 @@ def publication_problems(content: Content) -> Iterator[Problem]:
     for item in content.years:
         for index, ballot in enumerate(item.data.ballots, start=1):
             day = list_release_day(content, item.data, Stage.SOCIAL_EVALUATION, ballot.category)
-            name = f"{ballot.category.label}类社会评价名单"
+            name = f"{ballot.category.label}社会评价名单"
             if day is None:
                 message = (
                     f"投票的候选对象是{name}，但没有公布它的通知（stage: social_evaluation），"
