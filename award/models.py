@@ -181,6 +181,11 @@ class AwardYear(Strict):
         """The name of the year's pages: 2026, or demo-2026 for the demo year."""
         return f"{DEMO_PREFIX}{self.year}" if self.demo else str(self.year)
 
+    @property
+    def released(self) -> frozenset[tuple[Stage, Category]] | None:
+        """In a public view, the (stage, category) lists out; None in the full data."""
+        return self._released
+
     def list_public(self, stage: Stage, category: Category) -> bool:
         """Whether a stage's list is out for a category (in the full data: whether it is written)."""
         if self._released is None:

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from award.categories import Category
 from award.lists import entrants_by_id
 from award.models import AwardYear, Ballot, Content, Notice, YearFile
-from award.moments import to_moment
+from award.moments import SHANGHAI, to_moment
 from award.problems import Problem, display_path
 from award.stages import STAGE_ORDER, Stage
 
@@ -34,6 +34,7 @@ __all__ = [
     "list_release_day",
     "notice_is_public",
     "public_content",
+    "public_state",
     "public_year",
     "publication_problems",
     "releases",
@@ -219,3 +220,22 @@ def publication_problems(content: Content) -> Iterator[Problem]:
                 "投票前公布候选名单",
                 message,
             )
+
+
+def public_state(content: Content, now: datetime) -> str:
+    """What a build at ``now`` shows besides its sources, as text: equal texts, equal sites.
+
+    The notices out, the lists out (per category), and the state of every public window
+    (the home page and banner sort windows by it).
+    """
+    day = now.astimezone(SHANGHAI).date()
+    public = public_content(content, day)
+    lines = []
+    for notice in public.notices:
+        state = f" {notice.window.state(now).value}" if notice.window is not None else ""
+        lines.append(f"notice {notice.id}{state}")
+    for item in public.years:
+        released = sorted(f"{s.value}/{c.value}" for s, c in item.data.released or ())
+        lines.append(f"year {item.data.slug} {' '.join(released)}")
+        lines += [f"ballot {b.id} {b.window.state(now).value}" for b in item.data.ballots]
+    return "\n".join(lines)
