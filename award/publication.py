@@ -28,6 +28,7 @@ from award.problems import Problem, display_path
 from award.stages import STAGE_ORDER, Stage
 
 __all__ = [
+    "HELD_HEADING",
     "Release",
     "ballot_is_public",
     "held_back",
@@ -39,6 +40,10 @@ __all__ = [
     "publication_problems",
     "releases",
 ]
+
+
+#: The heading above ``held_back``'s lines, wherever they are shown.
+HELD_HEADING = "尚未公开（到日期后由当天的第一次发布上线；“不公开”的名单永不上线）："
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: a notice is unhashable

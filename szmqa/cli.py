@@ -18,7 +18,7 @@ from award.content import load_content, load_notice
 from award.errors import AwardError
 from award.models import NoticeKind
 from award.problems import ContentError
-from award.publication import held_back
+from award.publication import HELD_HEADING, held_back
 from award.stages import Stage
 from szmqa import admin_tokens, database, hooks, publish, purge, rotate_keys, staff
 from szmqa.assets import asset_problems
@@ -44,7 +44,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"检查通过：{len(content.years)} 个年度文件，{len(content.notices)} 个通知。")
     waiting = held_back(content, build_day())
     if waiting:
-        print("尚未公开（到日期后的第一次发布时上线）：")
+        print(HELD_HEADING)
     for line in waiting:
         print(f"  {line}")
     return 0

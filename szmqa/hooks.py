@@ -23,7 +23,7 @@ from pathlib import Path
 
 from award.errors import AwardError
 from award.problems import ContentError
-from award.publication import held_back
+from award.publication import HELD_HEADING, held_back
 from szmqa.publish import (
     DEFAULT_KEEP,
     DEFAULT_PUBLISH_DIR,
@@ -78,7 +78,13 @@ def export(commit: str, target: Path, repository: Path | None = None) -> Path:
         ["git", *where, "archive", "--format=tar", commit], capture_output=True, check=True
     ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(target, filter="data")
+        try:
+            tar.extractall(target, filter="data")
+        except tarfile.FilterError as error:
+            raise AwardError(
+                f"{commit[:10]} 含有指向仓库之外的符号链接或特殊文件（{error.tarinfo.name}）："
+                "请删除它，放入文件本身后重新提交"
+            ) from None
     return target
 
 
@@ -151,7 +157,7 @@ def check_push(update: Update, source: Path) -> int | None:
     say(f"内容检查通过：{len(content.years)} 个年度文件，{len(content.notices)} 个通知。")
     waiting = held_back(content, build_moment().date())
     if waiting:
-        say("以下内容已在仓库中，到日期后由每日定时发布上线，此前不出现在网站的任何文件中：")
+        say(HELD_HEADING)
         for line in waiting:
             say(f"  {line}")
     return None
@@ -348,12 +354,16 @@ def main(argv: list[str] | None = None) -> int:
     # git gives hooks GIT_DIR=. : made absolute, git still finds the repository from elsewhere.
     os.environ["GIT_DIR"] = str(Path(os.environ.get("GIT_DIR", ".")).resolve())
     lines = sys.stdin.read().splitlines()
-    try:
-        if args.hook == "pre-receive":
+    if args.hook == "pre-receive":
+        try:
             return pre_receive(lines)
+        except AwardError as error:
+            say(f"推送被拒绝：{error}")
+            return 1
+    try:
         return post_receive(lines)
     except AwardError as error:
-        say(f"推送未完成：{error}")
+        say(f"发布未完成，正式网站仍为上一版本：{error}")
         return 1
 
 

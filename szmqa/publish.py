@@ -45,7 +45,6 @@ from szmqa.releases import (
     switch_to,
 )
 from szmqa.site_sources import (
-    REQUIRED,
     build_settings,
     code_digest,
     copy_sources,
@@ -98,8 +97,7 @@ def missing_message(missing: list[str]) -> str:
         f"仓库须包含整个网站的源文件，缺少：{'、'.join(missing)}。"
         "网站由 mkdocs.yml、overrides/、docs/ 下的指引与页面和 site_plugins/jieba_user_dict.txt "
         "一起构建，只有 docs/awards 与 docs/notices 无法构建。请克隆服务器上的仓库"
-        "（szmqa install-hooks 已放入这些文件），在其中编辑 docs/awards 与 docs/notices 后推送；"
-        f"至少须有：{'、'.join(REQUIRED)}"
+        "（szmqa install-hooks 已放入这些文件），在克隆中编辑 docs/awards 与 docs/notices 后推送"
     )
 
 

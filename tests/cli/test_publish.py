@@ -102,13 +102,31 @@ def test_published_files_are_checked_by_name_type_and_size(server: Server, tmp_p
     (images / "logo.png").write_text("not an image", encoding="utf-8")
     (images / "公告 附件.pdf").write_bytes(b"%PDF-1.7\n")
     (images / "tool.js").write_bytes(b"MZ\x90\x00")
+    (images / "map.svg").write_text('<svg onload="alert(1)"></svg>', encoding="utf-8")
+    (clone / "docs/guide/notes.md").write_bytes("# 说明\n".encode("gbk"))
     before = server.main()
     shown = server.push(clone, "Images")
     assert "docs/assets/images/banner.png: 大小 6.0 MB，超过图片的上限 5.0 MB" in shown
     assert "docs/assets/images/logo.png: 内容不是 .png 文件（文件头不符）" in shown
     assert "“公告 附件.pdf”不可用作文件名" in shown
     assert "docs/assets/images/tool.js: 内容是Windows 可执行程序，不予发布" in shown
+    assert "docs/assets/images/map.svg: SVG 图片不能含有脚本或事件属性" in shown
+    assert "docs/guide/notes.md: 文本文件须为 UTF-8 编码" in shown
     assert "Traceback" not in shown and server.main() == before
+
+
+def test_a_symlink_out_of_the_repository_is_refused(server: Server, tmp_path: Path) -> None:
+    clone = server.clone(tmp_path / "clone")
+    (clone / "docs/passwd.md").symlink_to("/etc/passwd")
+    (clone / "docs/guide/copy.md").symlink_to("index.md")  # inside: refused as a link too
+    before = server.main()
+    shown = server.push(clone, "Links")
+    assert "remote: 推送被拒绝：" in shown and "符号链接" in shown and "(exit 1)" in shown
+    assert "Traceback" not in shown and server.main() == before
+    (clone / "docs/passwd.md").unlink()
+    shown = server.push(clone, "Inner link only")
+    assert "docs/guide/copy.md: 不接受符号链接：请放入文件本身" in shown
+    assert server.main() == before
 
 
 def test_a_push_whose_build_fails_is_refused_before_the_branch_moves(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from award.errors import AwardError
+from szmqa.publish import Prepared, promote
 from szmqa.releases import (
     RELEASES,
     ReleaseInfo,
@@ -64,6 +65,21 @@ def test_prune_keeps_the_newest_and_the_live_release(tmp_path: Path) -> None:
     assert [p.name for p in removed] == ["2-x", "3-x"]
     assert [p.name for p in releases(root)] == ["1-a", "4-x", "5-x"]
     assert live_release(root) == old and not stale.exists()
+
+
+def test_a_scheduled_rebuild_never_undoes_a_push_that_went_live_meanwhile(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "publish"
+    rebuilt_from = made(root, "1-a", "A", None)
+    pushed = made(root, "2-b", "B", "1-a")
+    switch_to(root, pushed)  # the push went live while the daily rebuild of 1-a was building
+    staging = root / RELEASES / ".pending-daily"
+    staging.mkdir()
+    info = ReleaseInfo("K", "A", "2026-09-29", "https://szmqa.example.test/", "scheduled")
+    prepared = Prepared(info, staging, None, 0.0, 0.0)
+    assert promote(root, prepared, keep=5, only_if_live=rebuilt_from) == (None, 0.0)
+    assert live_release(root) == pushed and not staging.exists()
 
 
 def test_same_key_finds_the_live_release_first(tmp_path: Path) -> None:
