@@ -34,7 +34,7 @@ from szmqa.publish import (
     prepare,
     promote,
 )
-from szmqa.releases import PENDING, RELEASES, live_release, read_info, switch_to
+from szmqa.releases import PENDING, RELEASES, live_release, read_info
 from szmqa.repository import (
     MAIN_REF,
     bare_repository,
@@ -231,19 +231,19 @@ def post_receive(lines: Iterable[str]) -> int:
             continue
         staging = root / RELEASES / f"{PENDING}{update.new}"
         same = staging.with_name(staging.name + ".same")
+        existing = None
         if same.is_file():
             existing = root / RELEASES / same.read_text("utf-8").strip()
             same.unlink()
-            if existing.is_dir() and existing != live_release(root):
-                switch_to(root, existing)
-                say(f"已切换到版本 {existing.name}。")
-            continue
-        info = read_info(staging)
+        info = read_info(existing or staging)
         if info is None:
             say("发布失败：找不到推送时的构建，正式网站仍为上一版本。请网站维护人员查看发布目录。")
             return 1
-        prepared = Prepared(info, staging, None, 0.0, 0.0)
+        before = live_release(root)
+        prepared = Prepared(info, None if existing else staging, existing, 0.0, 0.0)
         release, switched = promote(root, prepared, setup.keep)
+        if release == before:
+            continue  # the same as the live site: said in pre-receive
         assert release is not None
         say(f"已发布版本 {release.name}（切换 {switched * 1000:.1f} 毫秒）。")
     return 0

@@ -102,8 +102,11 @@ def prune(root: Path, keep: int, *, stale_after: float = 3600) -> list[Path]:
             shutil.rmtree(release)
             removed.append(release)
     for pending in (root / RELEASES).glob(f"{PENDING}*"):
-        if time.time() - pending.stat().st_mtime > stale_after:
-            shutil.rmtree(pending, ignore_errors=True)  # a push refused after its build
+        if time.time() - pending.stat().st_mtime > stale_after:  # a push refused after its build
+            if pending.is_dir():
+                shutil.rmtree(pending, ignore_errors=True)
+            else:
+                pending.unlink(missing_ok=True)
     return removed
 
 

@@ -226,6 +226,10 @@ def test_a_year_goes_live_by_push_and_its_lists_by_date_and_a_rollback_stays(
     dated = live_release(server.root)
     assert read_info(dated).parent == pushed.name  # type: ignore[union-attr]
     assert culture in httpx.get(f"{url}/notices/2026-09-28-culture-vote/").text
+    assert httpx.get(f"{url}/api/ballots/2026-culture").status_code == 404
+    clock.moment = to_moment(VOTE_DAY)  # the service's own clock: the candidates are out today
+    (ballot,) = httpx.get(f"{url}/api/ballots").json()["ballots"]
+    assert ballot["id"] == "2026-culture" and len(ballot["candidates"]) == 3
 
     year = yaml.safe_load((clone / "docs/awards/2026.yml").read_text(encoding="utf-8"))
     year["entrants"][0]["name"] = "深圳市澜岸智能装备集团有限公司"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from szmqa.releases import (
     same_key,
     switch_to,
 )
-from szmqa.repository import checked_site_url
+from szmqa.repository import checked_site_url, hook_setup
 from tests.content_files import valid_year, write_content
 from tests.project_copy import copy_project, szmqa
 
@@ -61,10 +62,12 @@ def test_prune_keeps_the_newest_and_the_live_release(tmp_path: Path) -> None:
     switch_to(root, old)
     stale = root / RELEASES / ".pending-0123"
     stale.mkdir()
+    marker = root / RELEASES / ".pending-4567.same"
+    marker.write_text("1-a", encoding="utf-8")
     removed = prune(root, keep=2, stale_after=-1)
     assert [p.name for p in removed] == ["2-x", "3-x"]
     assert [p.name for p in releases(root)] == ["1-a", "4-x", "5-x"]
-    assert live_release(root) == old and not stale.exists()
+    assert live_release(root) == old and not stale.exists() and not marker.exists()
 
 
 def test_a_scheduled_rebuild_never_undoes_a_push_that_went_live_meanwhile(
@@ -132,3 +135,18 @@ def test_the_site_build_reports_bad_content_without_a_traceback(tmp_path: Path) 
     assert "docs/notices/2026-11-16-defence.md: 头信息: YAML 格式错误：第 4 行" in output
     assert "（始于第 3 行第 7 列）" in output
     assert "Traceback" not in output and "pydantic" not in output
+
+
+def test_hook_setup_reports_a_repository_set_up_wrong(tmp_path: Path) -> None:
+    bare = tmp_path / "site.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    hooks = bare / "hooks"
+    (hooks / "post-receive").write_text("#!/bin/sh\nexec /gone/python -m szmqa.hooks x\n")
+    (hooks / "post-receive").chmod(0o755)
+    subprocess.run(["git", f"--git-dir={bare}", "symbolic-ref", "HEAD", "refs/heads/master"])
+    found = "\n".join(hook_setup(bare).problems())
+    assert "默认分支是 refs/heads/master 而不是 main" in found
+    assert "仓库没有记录发布目录" in found and "SITE_URL 未设置" in found
+    assert "钩子 pre-receive 不存在" in found
+    assert "钩子 post-receive 所用的 Python 已不存在" in found
+    assert found.count("szmqa install-hooks") == 5
