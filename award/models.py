@@ -169,12 +169,28 @@ class AwardYear(Strict):
     evaluation: dict[Category, Annotated[Stage, BeforeValidator(_evaluation_stage)]] = {}
     entrants: list[Entrant] = []
     stages: dict[Stage, StageList] = {}
+    #: The day a stage list becomes public when no notice publishes it (a notice's date counts
+    #: too: the earlier of the two). A list with neither is never public (award/publication.py).
+    published: dict[Stage, date] = {}
     ballots: list[Ballot] = []
+    #: In a public view (award/publication.py): the (stage, category) lists out at its moment.
+    _released: frozenset[tuple[Stage, Category]] | None = PrivateAttr(default=None)
 
     @property
     def slug(self) -> str:
         """The name of the year's pages: 2026, or demo-2026 for the demo year."""
         return f"{DEMO_PREFIX}{self.year}" if self.demo else str(self.year)
+
+    @property
+    def released(self) -> frozenset[tuple[Stage, Category]] | None:
+        """In a public view, the (stage, category) lists out; None in the full data."""
+        return self._released
+
+    def list_public(self, stage: Stage, category: Category) -> bool:
+        """Whether a stage's list is out for a category (in the full data: whether it is written)."""
+        if self._released is None:
+            return bool(self.stages.get(stage))
+        return (stage, category) in self._released
 
     @model_validator(mode="after")
     def _mark_demo_ballots(self) -> AwardYear:
@@ -319,18 +335,6 @@ class Content:
     def notice(self, notice_id: str) -> Notice | None:
         """A notice by id (its file name without .md)."""
         return next((n for n in self.notices if n.id == notice_id), None)
-
-    def as_of(self, day: date) -> Content:
-        """The content as published on a day: notices dated later are left out until then."""
-        return Content(
-            years=self.years,
-            notices=tuple(n for n in self.notices if n.meta.date <= day),
-            unreadable_years=self.unreadable_years,
-        )
-
-    def scheduled(self, day: date) -> tuple[Notice, ...]:
-        """The notices dated after a day (written in advance, published on their date)."""
-        return tuple(n for n in self.notices if n.meta.date > day)
 
     @property
     def is_demo(self) -> bool:

@@ -52,11 +52,12 @@ def entrant_path(year: AwardYear, entrant_id: str) -> list[Stage]:
 def entrant_progress(year: AwardYear, entrant_id: str) -> Progress | None:
     """The entrant's progress, or None if no published list names it."""
     reached = stages_reached(year, entrant_id)
-    if not reached:
+    entrant = entrants_by_id(year).get(entrant_id)
+    if not reached or entrant is None:
         return None
     path = entrant_path(year, entrant_id)
     later = path[path.index(reached[-1]) + 1 :] if reached[-1] in path else []
-    stopped = next((stage for stage in later if year.stages.get(stage)), None)
+    stopped = next((stage for stage in later if year.list_public(stage, entrant.category)), None)
     level, repeat = None, False
     for stage in (Stage.APPROVAL, Stage.PUBLICITY):
         entry = next((e for e in year.stages.get(stage, []) if e.entrant == entrant_id), None)

@@ -13,6 +13,7 @@ from award.list_rules import check_evaluation, check_quotas, check_ratios, check
 from award.lists import ballot_candidates, stage_entries
 from award.models import DEMO_PREFIX, Content, Notice, NoticeKind, YearFile
 from award.problems import Problem, display_path
+from award.publication import publication_problems
 from award.stages import MIN_WINDOW_WORKING_DAYS, Stage
 from award.windows import Window
 
@@ -157,6 +158,7 @@ def check_content(content: Content, *, allow_demo: bool = True) -> list[Problem]
             )
         problems += year_problems(item, recorded[item.data.demo])
     problems += check_ballots(content)
+    problems += publication_problems(content)
     for notice in content.notices:
         problems += check_notice(content, notice, allow_demo=allow_demo)
     return problems

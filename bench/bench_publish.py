@@ -59,7 +59,23 @@ def median_timings(runs: list[Timings]) -> Timings:
 
 
 def publish_times(source: Path, root: Path, runs: int, demo_dir: Path | None = None) -> Timings:
-    return median_timings([publish(source, root, demo_dir=demo_dir)[1] for _ in range(runs)])
+    """Median timings of ``runs`` publishes, each of changed sources (identical ones build nothing)."""
+    timings = []
+    for run in range(runs):
+        with (source / "docs" / "index.md").open("a", encoding="utf-8") as page:
+            page.write(f"\n<!-- run {run} -->\n")
+        timings.append(publish(source, root, demo_dir=demo_dir)[1])
+    return median_timings(timings)
+
+
+def unchanged_times(source: Path, root: Path, runs: int, demo_dir: Path | None = None) -> float:
+    """Median seconds of publishing what is already live (check and compare, no build)."""
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        assert publish(source, root, demo_dir=demo_dir)[2] is False
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds)
 
 
 def ballots(url: str) -> list[str]:
@@ -156,12 +172,17 @@ def main() -> None:
         source = project_copy(tmp / "project")
         demo = write_demo(tmp / "demo", date(2026, 11, 24))
         demo_times = publish_times(source, tmp / "publish-demo", runs, demo_dir=demo)
-        big_source = thousand_notices(tmp / "big").parent
+        same = unchanged_times(source, tmp / "publish-demo", runs, demo_dir=demo)
+        big_source = project_copy(tmp / "big")  # the whole site, with 1,000 notices
+        generated = thousand_notices(tmp / "generated").parent / "docs"
+        for folder in ("awards", "notices"):
+            shutil.copytree(generated / folder, big_source / "docs" / folder, dirs_exist_ok=True)
         big_times = publish_times(big_source, tmp / "publish-big", runs)
         (tmp / "year.yml").write_text(yaml.safe_dump(real_year(), allow_unicode=True), "utf-8")
         first, every = reload_delay(tmp)
     print(f"publish, demo site (guide + demo year):  {demo_times.describe()}  (median of {runs})")
-    print(f"publish, 1,000-notice site:              {big_times.describe()}  (median of {runs})")
+    print(f"publish, site with 1,000 notices:        {big_times.describe()}  (median of {runs})")
+    print(f"publish of what is already live (demo site): {same:.2f} s, no build (median of {runs})")
     print(f"reload, 2 workers: first request answered with the new ballot {first:.2f} s after")
     print(f"                   the switch; last one without it sent {every:.2f} s after the switch")
 

@@ -1,4 +1,4 @@
-"""The site's machine-readable outputs: open data, status index, RSS feed, iCalendar."""
+"""The site's machine-readable outputs: open data, RSS feed, iCalendar (status index: status_lookup)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ from typing import Any
 from award.content import Content
 from award.models import AwardYear, Notice
 from award.moments import to_moment
-from award.progress import entrant_progress
 from award.stages import STAGE_ORDER
 from award.windows import Window
 
 
 def year_json(year: AwardYear) -> str:
-    """A year's entrants and published lists as open data (scores are not published)."""
+    """A year's public lists and the entrants on them as open data (scores are not published).
+
+    Given the public view of a year (award/publication.py), it holds nothing before its notice.
+    """
     data: dict[str, Any] = {
         "year": year.year,
         "demo": year.demo,
@@ -44,33 +46,6 @@ def year_json(year: AwardYear) -> str:
         },
     }
     return json.dumps(data, ensure_ascii=False, indent=1)
-
-
-def status_index(content: Content) -> str:
-    """The applicants' status lookup index: each listed entrant and the stages it reached."""
-    rows = []
-    for item in content.years:
-        for entrant in item.data.entrants:
-            progress = entrant_progress(item.data, entrant.id)
-            if progress is None:
-                continue
-            rows.append(
-                {
-                    "year": item.data.year,
-                    "demo": item.data.demo,
-                    "name": entrant.name,
-                    "project": entrant.project,
-                    "credit_code": entrant.credit_code,
-                    "category": entrant.category.label,
-                    "kind": entrant.kind.label,
-                    "reached": [stage.label for stage in progress.reached],
-                    "stages": [stage.label for stage in STAGE_ORDER],
-                    "status": progress.describe(),
-                    "stopped": progress.stopped_before is not None,
-                    "level": progress.level.label if progress.level else None,
-                }
-            )
-    return json.dumps({"entrants": rows}, ensure_ascii=False, separators=(",", ":"))
 
 
 def rss_feed(notices: list[Notice], site_url: str, title: str) -> str:

@@ -16,12 +16,14 @@ from award.calendar import now as current_time
 from award.content import NOTICES_FOLDER, YEARS_FOLDER, Content, load_content
 from award.errors import AwardError
 from award.moments import to_moment
+from award.publication import notice_is_public, public_content
 from award.text_files import read_text
 from site_plugins import outputs, render
 from site_plugins.banner import banner_items
 from site_plugins.config import AwardPluginConfig
 from site_plugins.contact import CONTACT_SLOT, Contact, contact_box, read_contact
 from site_plugins.home import HOME_SLOT, home_news
+from site_plugins.status_lookup import status_index
 
 #: The page listing the editorial corrections and the site's own procedures.
 CORRECTIONS_PAGE = "guide/corrections.md"
@@ -50,8 +52,10 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
         except AwardError as error:
             raise PluginError(str(error)) from None
         today = self.now.date()
-        self.content = content.as_of(today)
-        self._scheduled = {f"{NOTICES_FOLDER}/{n.id}.md" for n in content.scheduled(today)}
+        self.content = public_content(content, today)  # everything below sees only this
+        self._scheduled = {
+            f"{NOTICES_FOLDER}/{n.id}.md" for n in content.notices if not notice_is_public(n, today)
+        }
         return config
 
     @event_priority(50)
@@ -73,7 +77,7 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
                 self.content,
                 corrections_page=files.get_file_from_path(CORRECTIONS_PAGE) is not None,
             ),
-            "status-index.json": outputs.status_index(self.content),
+            "status-index.json": status_index(self.content),
         }
         for item in self.content.years:
             slug = item.data.slug

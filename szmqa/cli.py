@@ -18,11 +18,14 @@ from award.categories import Category
 from award.content import load_content, load_notice
 from award.errors import AwardError
 from award.models import NoticeKind
-from award.moments import to_moment
+from award.problems import ContentError
+from award.publication import HELD_HEADING, held_back
 from award.stages import Stage
 from szmqa import admin_tokens, database, hooks, publish, purge, rotate_keys, staff
+from szmqa.assets import asset_problems
 from szmqa.demo import write_demo
 from szmqa.notices import new_notice
+from szmqa.publish import build_moment
 from vote_api.schema import SchemaError
 
 DEFAULT_DEMO_DIR = Path("var/demo")
@@ -32,12 +35,21 @@ DEFAULT_SITE_DIR = Path("var/site")
 def cmd_check(args: argparse.Namespace) -> int:
     """Check every year file and notice against the award's rules."""
     roots = [args.docs] + ([args.demo_dir] if args.demo_dir else [])
-    content = load_content(roots, allow_demo=args.demo_dir is not None)
+    problems = asset_problems(args.docs.parent, (args.docs.name, "overrides"))
+    try:
+        content = load_content(roots, allow_demo=args.demo_dir is not None)
+    except ContentError as error:
+        raise ContentError([*error.problems, *problems]) from None
+    if problems:
+        raise ContentError(problems)
     print(f"检查通过：{len(content.years)} 个年度文件，{len(content.notices)} 个通知。")
     for line in warning_lines(content_warnings(content)):
         print(line)
-    for notice in content.scheduled(build_day()):
-        print(f"  {notice.meta.date.isoformat()} 起发布：{notice.meta.title}（{notice.path.name}）")
+    waiting = held_back(content, build_day())
+    if waiting:
+        print(HELD_HEADING)
+    for line in waiting:
+        print(f"  {line}")
     return 0
 
 
@@ -77,15 +89,15 @@ def build_site(site_dir: Path, demo_dir: Path | None) -> None:
     """Build the site with MkDocs (strict), with the demo content if given."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     env["SZMQA_DEMO_DIR"] = str(demo_dir.resolve()) if demo_dir else ""
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site_dir)]
+    # Not --quiet: it hides warnings from --strict too, and a broken link would pass.
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)]
     if subprocess.run(command, env=env, check=False).returncode != 0:
         raise AwardError("站点构建失败，见上方信息")
 
 
 def build_day() -> date:
     """The day the build treats as today: that of SZMQA_NOW if set (tests), else today."""
-    moment = os.environ.get("SZMQA_NOW", "").strip()
-    return to_moment(moment).date() if moment else today()
+    return build_moment().date()
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -323,6 +323,11 @@ def write_demo(folder: Path, today: date) -> Path:
         },
         "entrants": _entrants(today.year),
         "stages": _stages(),
+        # Lists no notice publishes: public from these days (award/publication.py).
+        "published": {
+            "submission": today - timedelta(days=100),
+            "committee": today - timedelta(days=1),
+        },
         "ballots": _ballots(today),
     }
     header = "# 演示数据：虚构的年度名单，由 szmqa demo 生成，不得用于正式发布。\n"

@@ -64,6 +64,20 @@ def valid_year() -> dict[str, Any]:
                 {"entrant": "C1", "level": "gold"},
             ],
         },
+        # Every list public from a day before the tests' "now" (2026-11-18 and later): tests
+        # of what is held back until its notice drop these (tests/site/test_publication.py).
+        "published": {
+            "submission": "2026-04-01",
+            "acceptance": "2026-04-15",
+            "qualification": "2026-05-15",
+            "material_review": "2026-06-15",
+            "defence": "2026-07-15",
+            "site_check": "2026-09-01",
+            "social_evaluation": "2026-09-01",
+            "committee": "2026-11-16",
+            "publicity": "2026-11-16",
+            "approval": "2026-11-16",
+        },
         "ballots": [
             {
                 "id": "2026-culture",

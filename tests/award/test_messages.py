@@ -226,10 +226,11 @@ def render_everything(docs: Path) -> None:
     from award.moments import SHANGHAI
     from site_plugins import outputs, render
     from site_plugins.banner import banner_items
+    from site_plugins.status_lookup import status_index
 
     content = load_content([docs], allow_demo=False)
     now = datetime(2026, 11, 18, 10, tzinfo=SHANGHAI)
-    outputs.status_index(content)
+    status_index(content)
     outputs.rss_feed(list(content.notices), "https://example.test/", "站点")
     render.years_index(content)
     render.notices_index(content.notices, now)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from award.models import AwardYear
 from award.progress import entrant_progress
-from site_plugins.outputs import status_index
+from site_plugins.status_lookup import look_up, status_index
 from tests.content_files import valid_year
 
 
@@ -61,7 +59,10 @@ def test_status_index_carries_the_standing_and_level(tmp_path) -> None:
     from tests.content_files import write_content
 
     content = load_content([write_content(tmp_path, valid_year())])
-    rows = {row["name"]: row for row in json.loads(status_index(content))["entrants"]}
-    assert rows["测试单位E1"]["status"] == "拟奖：金奖（社会公示）"
-    assert rows["测试单位E1"]["level"] == "金奖" and rows["测试单位E1"]["stopped"] is False
-    assert rows["测试单位E5"]["stopped"] is True and rows["测试单位E5"]["level"] is None
+    index = status_index(content)
+    (e1,) = look_up(index, "测试单位E1")
+    assert e1["status"] == "拟奖：金奖（社会公示）"
+    assert e1["level"] == "金奖" and e1["stopped"] is False
+    (e5,) = look_up(index, "测试单位E5")
+    assert e5["stopped"] is True and e5["level"] is None
+    assert "测试单位" not in index and e1["credit_code"] not in index

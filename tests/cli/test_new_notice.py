@@ -103,6 +103,6 @@ def test_check_lists_the_notices_waiting_for_their_date(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     early = szmqa("check", cwd=tmp_path, now="2026-11-24T10:00:00+08:00")
     assert early.returncode == 0
-    assert "2026-11-25 起发布：2026年度集中答辩名单（2026-11-25-defence.md）" in early.stdout
+    assert "2026-11-25 起发布：通知“2026年度集中答辩名单”（2026-11-25-defence.md）" in early.stdout
     on_the_day = szmqa("check", cwd=tmp_path, now="2026-11-25T00:00:00+08:00")
     assert "起发布" not in on_the_day.stdout

@@ -17,8 +17,13 @@ def test_gitea_workflow_checks_every_push_and_publishes_main_daily() -> None:
     check, publish = flow["jobs"]["check"], flow["jobs"]["publish"]
     assert any(step.get("run") == ".venv/bin/szmqa check" for step in check["steps"])
     assert publish["needs"] == "check" and "refs/heads/main" in publish["if"]
+    assert "schedule" not in publish["if"]  # the daily run must not republish main over a rollback
     assert any("szmqa publish --root" in step.get("run", "") for step in publish["steps"])
     assert publish["env"]["SITE_URL"].startswith("https://")
+    daily = flow["jobs"]["daily"]
+    assert daily["if"] == "github.event_name == 'schedule'"
+    runs = [step.get("run", "") for step in daily["steps"]]
+    assert any("szmqa publish --scheduled --root" in run for run in runs)
 
 
 def test_publishing_guide_covers_what_a_secretary_needs() -> None:

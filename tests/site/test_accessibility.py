@@ -83,7 +83,7 @@ def _follow_up_error(page: Any, url: str) -> None:
 
 def _status_result(page: Any, url: str) -> None:
     page.goto(f"{url}/status/")
-    page.locator("#status-query").fill("示例")
+    page.locator("#status-query").fill("鹏城示例精密电子有限公司（演示）")
     page.locator("#status-query").press("Enter")
     page.locator(".award-status").first.wait_for()
 

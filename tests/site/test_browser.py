@@ -42,7 +42,7 @@ def test_browser_search_for_defence_lists_the_process_page(page, demo_site_url):
 
 def test_browser_status_lookup_shows_stages_reached(page, demo_site_url):
     page.goto(f"{demo_site_url}/status/")
-    page.get_by_label("申报主体名称或统一社会信用代码").fill("鹏城示例精密电子")
+    page.get_by_label("申报主体名称或统一社会信用代码").fill("鹏城示例精密电子有限公司（演示）")
     page.get_by_role("button", name="查询").click()
     result = page.locator(".award-status").first
     result.wait_for(timeout=10000)

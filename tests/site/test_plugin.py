@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from site_plugins.status_lookup import look_up
 from tests.content_files import entrant, notice_text, valid_year
 from tests.site.conftest import BuildFailed
 
@@ -111,8 +112,8 @@ def test_ics_has_ballot_and_publicity_windows(tiny_site):
 
 def test_status_index_lists_stages_reached(tiny_site):
     site = built(tiny_site)
-    index = json.loads((site.site / "status-index.json").read_text(encoding="utf-8"))
-    rows = {row["name"]: row for row in index["entrants"]}
+    index = (site.site / "status-index.json").read_text(encoding="utf-8")
+    rows = {name: look_up(index, name)[0] for name in ("测试单位E1", "测试单位E6", "测试单位C3")}
     assert rows["测试单位E1"]["reached"][-1] == "社会公示"
     assert rows["测试单位E6"]["reached"][-1] == "现场核查"
     assert rows["测试单位C3"]["reached"][-1] == "社会评价"

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
 from award.models import NoticeKind
+from award.moments import SHANGHAI
+from award.publication import notice_is_public
 from vote_api.core.errors import APIError
 from vote_api.core.limits import FOLLOW_UP_LIMIT, OBJECTION_LIMIT, rate_limit
 from vote_api.deps import CaptchaDep, ContentDep, DatabaseDep, NowDep, ObjectionsDep
@@ -93,7 +95,7 @@ async def notice_info(
 ) -> dict[str, Any]:
     """A notice: its title, window and the entrants on its list; with objections, the form's rules."""
     notice = content.notice(notice_id)
-    if notice is None:
+    if notice is None or not notice_is_public(notice, now.astimezone(SHANGHAI).date()):
         raise APIError(404, "notice_not_found", f"没有编号为 {notice_id[:90]} 的通知")
     meta = notice.meta
     window = notice.window

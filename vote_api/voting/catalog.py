@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from award.content import Content
 from award.lists import ballot_candidates
 from award.models import Ballot, VotePeriod
 from award.moments import SHANGHAI, is_midnight
+from award.publication import list_release_day
+from award.stages import Stage
 from award.windows import WindowState
 from vote_api.core.errors import APIError
 from vote_api.voting.models import WINDOW_PERIOD
@@ -43,11 +45,17 @@ class BallotEntry:
     title: str
     candidates: dict[str, str]
     window_text: str
+    #: The day its candidates (the category's social-evaluation list) come out; None: never.
+    public_from: date | None = None
 
     @property
     def id(self) -> str:
         """The ballot's id."""
         return self.ballot.id
+
+    def is_public(self, now: datetime) -> bool:
+        """Whether the ballot and its candidates may be shown: its list's notice is out."""
+        return self.public_from is not None and self.public_from <= now.astimezone(SHANGHAI).date()
 
     def state(self, now: datetime) -> WindowState:
         """Whether voting is upcoming, open or closed at ``now`` (server time)."""
@@ -98,16 +106,28 @@ class BallotCatalog:
                 title=title,
                 candidates=candidates,
                 window_text=ballot.window.describe(),
+                public_from=list_release_day(
+                    content, found.data, Stage.SOCIAL_EVALUATION, ballot.category
+                ),
             )
 
     def __iter__(self) -> Iterator[BallotEntry]:
         return iter(self._entries.values())
 
+    def get_public(self, ballot_id: str, now: datetime) -> BallotEntry:
+        """The ballot with this id if its candidates are public at ``now``; else as unknown."""
+        entry = self.get(ballot_id)
+        if not entry.is_public(now):
+            raise _not_found(ballot_id)
+        return entry
+
     def get(self, ballot_id: str) -> BallotEntry:
         """The ballot with this id; 404 with a Chinese message if there is none."""
         entry = self._entries.get(ballot_id)
         if entry is None:
-            raise APIError(
-                404, "ballot_not_found", f"没有编号为 {ballot_id} 的投票，请从投票页面进入"
-            )
+            raise _not_found(ballot_id)
         return entry
+
+
+def _not_found(ballot_id: str) -> APIError:
+    return APIError(404, "ballot_not_found", f"没有编号为 {ballot_id} 的投票，请从投票页面进入")

@@ -155,13 +155,14 @@ async def check_receipt(request: Request, code: str, voting: VotingDep) -> Recei
 @router.get("/ballots", response_model=BallotList)
 async def list_ballots(catalog: CatalogDep, now: NowDep) -> BallotList:
     """Every ballot: candidates, window, rule and whether it is upcoming, open or closed."""
-    return BallotList(now=now, ballots=[BallotOut.of(entry, now) for entry in catalog])
+    shown = [BallotOut.of(entry, now) for entry in catalog if entry.is_public(now)]
+    return BallotList(now=now, ballots=shown)
 
 
 @router.get("/ballots/{ballot_id}", response_model=BallotOut)
 async def get_ballot(ballot_id: str, catalog: CatalogDep, now: NowDep) -> BallotOut:
-    """One ballot; 404 for an unknown id."""
-    return BallotOut.of(catalog.get(ballot_id), now)
+    """One ballot; 404 for an unknown id or one whose candidates are not yet public."""
+    return BallotOut.of(catalog.get_public(ballot_id, now), now)
 
 
 @router.get("/ballots/{ballot_id}/results", response_model=ResultsOut)

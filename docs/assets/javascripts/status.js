@@ -1,10 +1,14 @@
-// Applicant status lookup over the static index built with the site (no server involved).
+// Applicant status lookup over the index built with the site (no server involved). The index
+// lists no one: each record is found under SHA-256 of the build's salt and a full credit code or
+// an exact name, and opened with a key derived from the same (site_plugins/status_lookup.py).
 (function () {
   "use strict";
   var form = document.getElementById("status-form");
   if (!form) return;
   var input = document.getElementById("status-query");
   var results = document.getElementById("status-results");
+  var FORMAT = "szmqa-status-1";
+  var SPACES = /[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+/g;
   var index = null;
 
   function load() {
@@ -14,22 +18,51 @@
         if (!response.ok) throw new Error(response.status);
         return response.json();
       })
-      .then(function (data) { index = data.entrants; return index; });
+      .then(function (data) { index = data; return index; });
   }
 
   function normalise(text) {
-    return text.replace(/\s+/g, "").toUpperCase();
+    return text.normalize("NFKC").replace(SPACES, "").toUpperCase();
+  }
+
+  function derive(purpose, salt, query) {
+    var text = FORMAT + "\n" + purpose + "\n" + salt + "\n" + query;
+    return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  }
+
+  function hex(buffer) {
+    return Array.prototype.map.call(new Uint8Array(buffer), function (byte) {
+      return ("0" + byte.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  // The records filed under exactly this query, or [] when there are none.
+  function lookUp(data, query) {
+    return derive("id", data.salt, query).then(function (id) {
+      var sealed = data.entries[hex(id)];
+      if (!sealed) return [];
+      var raw = Uint8Array.from(atob(sealed), function (c) { return c.charCodeAt(0); });
+      return derive("key", data.salt, query)
+        .then(function (key) {
+          return crypto.subtle.importKey("raw", key, "AES-GCM", false, ["decrypt"]);
+        })
+        .then(function (key) {
+          return crypto.subtle.decrypt({ name: "AES-GCM", iv: raw.slice(0, 12) }, key, raw.slice(12));
+        })
+        .then(function (plain) { return JSON.parse(new TextDecoder().decode(plain)); });
+    });
   }
 
   function render(matches, query) {
     results.textContent = "";
     if (!matches.length) {
       var none = document.createElement("p");
-      none.textContent = "已公布的名单中没有找到“" + query + "”。请检查名称或代码；名单以公告为准。";
+      none.textContent = "已公布的名单中没有找到“" + query + "”。请输入完整的统一社会信用代码（18 位），" +
+        "或申报组织、项目的准确全称；名单以公告为准。";
       results.appendChild(none);
       return;
     }
-    matches.slice(0, 20).forEach(function (row) {
+    matches.forEach(function (row) {
       var section = document.createElement("section");
       section.className = "award-status";
       var heading = document.createElement("h2");
@@ -58,26 +91,20 @@
       section.appendChild(list);
       results.appendChild(section);
     });
-    if (matches.length > 20) {
-      var more = document.createElement("p");
-      more.textContent = "共 " + matches.length + " 条，仅显示前 20 条，请输入更完整的名称。";
-      results.appendChild(more);
-    }
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var query = input.value.trim();
     if (query.length < 2) return;
-    var needle = normalise(query);
-    load().then(function (rows) {
-      render(rows.filter(function (row) {
-        return normalise(row.name).indexOf(needle) >= 0 ||
-          (row.project && normalise(row.project).indexOf(needle) >= 0) ||
-          // A credit code matches whole, or by a part of at least 6 characters.
-          (needle.length >= 6 ? normalise(row.credit_code).indexOf(needle) >= 0
-                              : row.credit_code === needle);
-      }), query);
+    if (!(window.crypto && crypto.subtle)) {
+      results.textContent = "本查询需要浏览器的加密功能：请通过 https 访问本站，或使用较新的浏览器。";
+      return;
+    }
+    load().then(function (data) {
+      return lookUp(data, normalise(query));
+    }).then(function (rows) {
+      render(rows, query);
     }).catch(function () {
       results.textContent = "查询索引暂时无法加载，请稍后重试。";
     });
