@@ -276,12 +276,10 @@
       : "选择一个候选对象"));
     var name = uid("choice");
     ballot.candidates.forEach(function (candidate) {
-      var id = uid("candidate");
-      var row = el("div", { className: "vote-choice" });
-      var input = el("input", { id: id, type: multiple ? "checkbox" : "radio", name: name,
-        value: candidate.id });
-      row.appendChild(input);
-      row.appendChild(el("label", { "for": id }, candidate.name));
+      var row = el("label", { className: "vote-choice" });
+      row.appendChild(el("input", { type: multiple ? "checkbox" : "radio", name: name,
+        value: candidate.id }));
+      row.appendChild(el("span", {}, candidate.name));
       choices.appendChild(row);
     });
     form.appendChild(choices);
