@@ -10,6 +10,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from award.calendar import now as current_time
@@ -19,8 +20,9 @@ from award.moments import to_moment
 from site_plugins import outputs, render
 from site_plugins.banner import banner_items
 from site_plugins.config import AwardPluginConfig
-from site_plugins.contact import CONTACT_SLOT, Contact, contact_box, read_contact
+from site_plugins.contact import CONTACT_SLOT, Contact, contact_box, demo_contact, read_contact
 from site_plugins.home import HOME_SLOT, home_news
+from site_plugins.site_pages import RETENTION_SLOT, SITE_MAP_SLOT, retention_table, site_map
 
 #: The page listing the editorial corrections and the site's own procedures.
 CORRECTIONS_PAGE = "guide/corrections.md"
@@ -35,15 +37,18 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
         self._lists: dict[str, str] = {}
         self._scheduled: set[str] = set()
         self.contact = Contact()
+        self.nav: Navigation | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and check the content; any broken rule stops the build with every problem."""
         self.now = to_moment(self.config.now) if self.config.now else current_time()
         self._lists = {}
-        self.contact = read_contact(config.extra)
         roots = [Path(config.docs_dir)]
+        examples = None
         if self.config.demo_dir:
             roots.append(Path(self.config.demo_dir))
+            examples = demo_contact(Path(self.config.demo_dir))
+        self.contact = read_contact(config.extra, examples)
         try:
             content = load_content(roots, allow_demo=bool(self.config.demo_dir))
         except AwardError as error:
@@ -108,13 +113,24 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
                     markdown,
                     vote_page=has_vote_page,
                     issuer=self.contact.name,
+                    site_url=config.site_url or "",
+                    contact_lines=self.contact.lines(),
                 )
         return markdown
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Keep the navigation for the site map."""
+        self.nav = nav
+        return nav
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Put the stage lists and the contact box into the rendered page (after search indexing)."""
         if CONTACT_SLOT in output:
             output = output.replace(CONTACT_SLOT, contact_box(self.contact))
+        if RETENTION_SLOT in output:
+            output = output.replace(RETENTION_SLOT, retention_table())
+        if SITE_MAP_SLOT in output:
+            output = output.replace(SITE_MAP_SLOT, site_map(self.nav, page))
         if HOME_SLOT in output:
             output = output.replace(HOME_SLOT, home_news(self.content, self.now))
         if render.OPEN_PUBLICITIES_SLOT in output:

@@ -10,7 +10,7 @@ from html import escape
 from award.categories import Category
 from award.content import Content
 from award.lists import stage_entries
-from award.models import AwardYear, Notice, NoticeKind
+from award.models import AwardYear, Ballot, Notice, NoticeKind
 from award.stages import LEVELLED_STAGES, STAGE_ORDER, Stage
 from award.windows import Window, WindowState
 
@@ -18,6 +18,11 @@ DEMO_ADMONITION = (
     '!!! warning "演示数据"\n\n'
     "    本页所示名单、公告和投票均为虚构的演示数据，不代表任何真实评定结果。\n\n"
 )
+
+
+def ballot_title(year: int, ballot: Ballot) -> str:
+    """A ballot's title as the site shows it: its own, or the year, category and stage."""
+    return ballot.title or f"{year}年度{ballot.category.label}社会评价网络投票"
 
 
 def cell(text: str) -> str:
@@ -231,7 +236,14 @@ def notices_index(notices: Iterable[Notice], now: datetime) -> str:
 
 
 def notice_page(
-    content: Content, notice: Notice, body: str, *, vote_page: bool, issuer: str
+    content: Content,
+    notice: Notice,
+    body: str,
+    *,
+    vote_page: bool,
+    issuer: str,
+    site_url: str = "",
+    contact_lines: Iterable[tuple[str, str]] = (),
 ) -> str:
     """A notice as a government notice reads: title, 文号, text, issuing body and date, its list."""
     meta = notice.meta
@@ -272,7 +284,14 @@ def notice_page(
             "",
         ]
     if meta.ballots and vote_page:
-        lines += ["## 网络投票", "", "请前往[网络投票](../vote.md)页面参与投票。", ""]
+        titles = {ballot.id: ballot_title(year, ballot) for year, ballot in content.ballots()}
+        lines += ["## 网络投票", ""]
+        lines += [
+            f'- <a href="../../vote/#ballot-{escape(ballot_id)}">'
+            f"{escape(titles.get(ballot_id) or ballot_id)}</a>"
+            for ballot_id in meta.ballots
+        ]
+        lines.append("")
     if meta.objections and notice.window is not None:
         lines += [
             "## 异议受理",
@@ -283,6 +302,8 @@ def notice_page(
             f'<a class="md-button md-button--primary" href="../../objection/?notice={notice.id}">'
             "提出异议</a>",
             "",
+            print_channel(notice, site_url, contact_lines),
+            "",
         ]
     lines += [
         '<p class="award-notice__tools">'
@@ -290,6 +311,19 @@ def notice_page(
         "",
     ]
     return "\n".join(lines)
+
+
+def print_channel(notice: Notice, site_url: str, contact_lines: Iterable[tuple[str, str]]) -> str:
+    """For print only: where and how to report an objection, as full addresses and numbers."""
+    form = f"{site_url.rstrip('/')}/objection/?notice={notice.id}"
+    ways = [f"网上提出：{form}"] + [
+        f"{label}：{text}" for label, text in contact_lines if label in ("地址", "电话", "电子邮箱")
+    ]
+    return (
+        '<p class="award-print-only award-notice__channel">异议受理渠道：'
+        + "；".join(cell(way) for way in ways)
+        + "。</p>"
+    )
 
 
 OPEN_PUBLICITIES_SLOT = '<div class="award-open-publicities-slot"></div>'

@@ -99,3 +99,15 @@ def notice_text(**meta: Any) -> str:
     """A notice page with the given front matter."""
     header = {"title": "2026年度拟奖名单公示", "date": "2026-11-16"} | meta
     return "---\n" + yaml.safe_dump(header, allow_unicode=True, sort_keys=False) + "---\n\n正文。\n"
+
+
+#: A publicity notice of 2026 that takes objections, with its 文号.
+FORMAL_PUBLICITY = notice_text(
+    title="2026年度拟奖名单公示",
+    kind="publicity",
+    year=2026,
+    stage="publicity",
+    window={"start": "2026-11-16", "end": "2026-11-20"},
+    objections=True,
+    number="深质奖秘〔2026〕12号",
+)

@@ -6,19 +6,11 @@ import re
 
 import pytest
 
-from tests.content_files import notice_text, valid_year
+from tests.content_files import FORMAL_PUBLICITY, notice_text, valid_year
 from tests.site.conftest import BuildFailed
 from tests.site.html_text import headings
 
-FORMAL = notice_text(
-    title="2026年度拟奖名单公示",
-    kind="publicity",
-    year=2026,
-    stage="publicity",
-    window={"start": "2026-11-16", "end": "2026-11-20"},
-    objections=True,
-    number="深质奖秘〔2026〕12号",
-)
+FORMAL = FORMAL_PUBLICITY
 CONTACT = {
     "contact": {
         "name": "深圳市市长质量奖评定委员会秘书处",
