@@ -1,8 +1,23 @@
-// Small behaviours shared by every page: the notice's print button.
+// Small behaviours shared by every page: the notice's print button, the 关怀模式 switch.
 (function () {
   "use strict";
   document.querySelectorAll("[data-award-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
+  });
+
+  // 关怀模式: larger text, more line spacing, higher contrast, larger controls (care.css);
+  // the choice is kept in this browser only.
+  var root = document.documentElement;
+  document.querySelectorAll("[data-award-care]").forEach(function (button) {
+    button.setAttribute("aria-pressed", String(root.classList.contains("award-care")));
+    button.addEventListener("click", function () {
+      var on = !root.classList.contains("award-care");
+      root.classList.toggle("award-care", on);
+      try { localStorage.setItem("award-care", on ? "on" : "off"); } catch (e) { /* private mode */ }
+      document.querySelectorAll("[data-award-care]").forEach(function (each) {
+        each.setAttribute("aria-pressed", String(on));
+      });
+    });
   });
 })();
