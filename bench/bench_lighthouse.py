@@ -132,12 +132,19 @@ def lighthouse(url: str, out: Path) -> dict[str, float]:
     }
 
 
-def measure(tree: Path, work: Path, label: str, runs: int) -> dict[str, dict[str, float]]:
-    """The median figures of every page of one source tree's demo."""
+def measure(
+    tree: Path, work: Path, label: str, runs: int, only: list[str], keep: Path | None
+) -> dict[str, dict[str, float]]:
+    """The median figures of every page (or those named in ``only``) of one tree's demo."""
     figures: dict[str, dict[str, float]] = {}
     with demo_server(tree, work / label) as url:
         for name, path in pages(url).items():
-            samples = [lighthouse(url + path, work / f"{label}-{i}.json") for i in range(runs)]
+            if only and name not in only:
+                continue
+            reports = keep or work
+            samples = [
+                lighthouse(url + path, reports / f"{label}-{name}-{i}.json") for i in range(runs)
+            ]
             figures[name] = {
                 key: statistics.median(sample[key] for sample in samples) for key in samples[0]
             }
@@ -150,6 +157,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", help="a git revision to measure too, e.g. main")
     parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page (median)")
+    parser.add_argument("--only", nargs="*", default=[], help="page names, e.g. 年度名单 网络投票")
+    parser.add_argument("--keep", type=Path, help="a folder to keep the Lighthouse reports in")
     args = parser.parse_args()
     if shutil.which("npm") is None:
         sys.exit("需要 npm（Debian 包 npm）来安装 Lighthouse")
@@ -159,8 +168,8 @@ def main() -> None:
         work = Path(temp)
         if args.before:
             tree = export_tree(args.before, work / "before-tree")
-            results["before"] = measure(tree, work, "before", args.runs)
-        results["after"] = measure(ROOT, work, "after", args.runs)
+            results["before"] = measure(tree, work, "before", args.runs, args.only, args.keep)
+        results["after"] = measure(ROOT, work, "after", args.runs, args.only, args.keep)
     labels = list(results)
     print(f"\nLighthouse {LIGHTHOUSE_DIR.name} (mobile), median of {args.runs} run(s)")
     header = "| page | " + " | ".join(f"{label} perf / a11y / TBT ms" for label in labels) + " |"

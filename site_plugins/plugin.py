@@ -22,7 +22,9 @@ from site_plugins.banner import banner_items
 from site_plugins.config import AwardPluginConfig
 from site_plugins.contact import CONTACT_SLOT, Contact, contact_box, demo_contact, read_contact
 from site_plugins.home import HOME_SLOT, home_news
+from site_plugins.search_terms import add_synonyms, check_synonyms
 from site_plugins.site_pages import RETENTION_SLOT, SITE_MAP_SLOT, retention_table, site_map
+from site_plugins.stylesheets import BUNDLE, joined, own_stylesheets
 
 #: The page listing the editorial corrections and the site's own procedures.
 CORRECTIONS_PAGE = "guide/corrections.md"
@@ -38,6 +40,7 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
         self._scheduled: set[str] = set()
         self.contact = Contact()
         self.nav: Navigation | None = None
+        self._stylesheets: list[str] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and check the content; any broken rule stops the build with every problem."""
@@ -56,6 +59,10 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
         today = self.now.date()
         self.content = content.as_of(today)
         self._scheduled = {f"{NOTICES_FOLDER}/{n.id}.md" for n in content.scheduled(today)}
+        self._stylesheets = own_stylesheets(list(config.extra_css), Path(config.docs_dir))
+        if self._stylesheets:
+            others = [entry for entry in config.extra_css if str(entry) not in self._stylesheets]
+            config.extra_css = [*others, BUNDLE]
         return config
 
     @event_priority(50)
@@ -91,6 +98,8 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
             uri = f"{NOTICES_FOLDER}/{notice.id}.md"
             if files.get_file_from_path(uri) is None:
                 generated[uri] = notice.path.read_text(encoding="utf-8")
+        if self._stylesheets:
+            generated[BUNDLE] = joined(self._stylesheets, Path(config.docs_dir))
         for uri, text in generated.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
@@ -137,6 +146,12 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
             listing = render.open_publicities(self.content.notices, self.now)
             output = output.replace(render.OPEN_PUBLICITIES_SLOT, listing)
         return render.fill_list_slots(output, self.content, self._lists)
+
+    @event_priority(-50)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Give the search index the configured synonyms."""
+        synonyms = check_synonyms(self.config.search_synonyms)
+        add_synonyms(Path(config.site_dir) / "search" / "search_index.json", synonyms)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """Expose the banner's windows and the demo flag to the theme templates."""

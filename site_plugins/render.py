@@ -115,11 +115,12 @@ def stage_table(year: AwardYear, stage: Stage, category: Category | None = None)
 
 
 def year_page(year: AwardYear) -> str:
-    """The page of an award year: a contents list by stage, then each stage's list by category."""
+    """The page of an award year for citizens: the latest published list first and open, each
+    earlier stage's list folded under its heading, with its count, until it is opened."""
     lines = [f"# {year.year}年度名单", ""]
     if year.demo:
         lines.append(DEMO_ADMONITION)
-    published = [s for s in STAGE_ORDER if year.stages.get(s)]
+    published = [s for s in reversed(STAGE_ORDER) if year.stages.get(s)]
     if not published:
         lines.append("本年度名单暂未公布。")
     lines.append(
@@ -128,17 +129,23 @@ def year_page(year: AwardYear) -> str:
     )
     if published:
         lines += ['<nav class="award-year-toc" aria-label="按评审环节" markdown>', ""]
-        lines += ["**按评审环节：**", ""]
+        lines += ["**按评审环节（最新在前）：**", ""]
         lines += [
-            f"{number}. [{stage.label}名单](#stage-{stage.value})"
-            for number, stage in enumerate(published, start=1)
+            f"- [{stage.label}名单](#stage-{stage.value})（{len(year.stages[stage])}个）"
+            for stage in published
         ]
         lines += ["", "</nav>", ""]
-    for stage in published:
+    for index, stage in enumerate(published):
+        count = len(year.stages[stage])
+        latest = index == 0
+        note = "（最新公布）" if latest else ""
         lines += [
-            f"## {stage.label}名单 {{ #stage-{stage.value} }}",
+            f"## {stage.label}名单{note} {{ #stage-{stage.value} }}",
             "",
+            f'<details class="award-stage"{" open" if latest else ""}>',
+            f"<summary>共{count}个 · 点击展开或收起</summary>",
             list_slot(year.slug, stage),
+            "</details>",
             "",
         ]
     return "\n".join(lines)

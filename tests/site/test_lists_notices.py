@@ -56,7 +56,7 @@ def test_year_page_has_a_contents_list_by_stage_with_working_anchors(tiny_site):
     toc = html[html.index('class="award-year-toc"') :]
     toc = toc[: toc.index("</nav>")]
     targets = re.findall(r'href="#(stage-\w+)"', toc)
-    assert targets[0] == "stage-submission" and targets[-1] == "stage-publicity"
+    assert targets[0] == "stage-publicity" and targets[-1] == "stage-submission"  # latest first
     for target in targets:
         assert f'id="{target}"' in html
 

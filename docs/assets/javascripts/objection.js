@@ -236,6 +236,7 @@
     var box = document.getElementById("objection-reasons");
     reasons.forEach(function (reason) {
       var label = document.createElement("label");
+      label.className = "award-choice";
       var input = document.createElement("input");
       input.type = "checkbox";
       input.name = "reason";

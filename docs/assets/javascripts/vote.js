@@ -277,7 +277,7 @@
     var name = uid("choice");
     ballot.candidates.forEach(function (candidate) {
       var id = uid("candidate");
-      var row = el("label", { className: "vote-choice", "for": id });
+      var row = el("label", { className: "vote-choice award-choice", "for": id });
       row.appendChild(el("input", { id: id, type: multiple ? "checkbox" : "radio", name: name,
         value: candidate.id }));
       row.appendChild(el("span", {}, candidate.name));

@@ -20,4 +20,20 @@
       });
     });
   });
+
+  // A year page's stage lists are folded under their headings: an address that names a stage
+  // (#stage-…) opens its list; printing opens them all.
+  function openStage() {
+    var heading = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    var list = heading && heading.nextElementSibling;
+    if (list && list.classList.contains("award-stage") && !list.open) {
+      list.open = true;
+      heading.scrollIntoView();
+    }
+  }
+  openStage();
+  window.addEventListener("hashchange", openStage);
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.award-stage").forEach(function (list) { list.open = true; });
+  });
 })();
