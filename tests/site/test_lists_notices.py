@@ -173,3 +173,13 @@ def test_home_page_lists_latest_notices_open_windows_and_closed_votes(tiny_site)
     later = site.html("index.html")
     assert "投票结果" in later and 'data-ballot="' in later
     assert '<li class="award-home__window"' not in later
+
+
+def test_year_page_puts_the_latest_list_first_open_and_folds_the_others(tiny_site):
+    site = tiny_site(valid_year())
+    site.build()
+    html = site.html("awards/2026/index.html")
+    folds = re.findall(r'<details class="award-stage"( open)?>\s*<summary>共(\d+)个', html)
+    assert folds[0][0] == " open" and all(not opened for opened, _ in folds[1:])
+    headings_order = re.findall(r'<h2 id="(stage-\w+)"', html)
+    assert headings_order[0] == "stage-publicity" and headings_order[-1] == "stage-submission"
