@@ -104,8 +104,8 @@ _OTHER_NAMES: dict[Category, list[tuple[str, str | None]]] = {
 #: The footer's fields for the demo, example values only (mkdocs.yml's extra.contact wins
 #: where it sets a field); the site says they are examples.
 DEMO_CONTACT = {
-    "organizer": "示例信息中心（演示）",
-    "address": "深圳市福田区示例路1号（演示地址）",
+    "organizer": "示例信息中心（示例）",
+    "address": "深圳市福田区示例路1号（示例地址）",
     "phone": "0755-00000000",
     "email": "szmqa-demo@example.org",
     "hours": "工作日 9:00—12:00，14:00—18:00（示例）",
