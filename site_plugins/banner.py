@@ -8,6 +8,7 @@ from datetime import datetime
 from award.content import Content
 from award.moments import SHANGHAI, is_midnight
 from award.windows import Window, WindowState
+from site_plugins.render import ballot_title
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ def banner_items(content: Content, now: datetime) -> list[BannerItem]:
     items: list[BannerItem] = []
     for year, ballot in content.ballots():
         if ballot.window.state(now) is not WindowState.CLOSED:
-            title = ballot.title or f"{year}年度{ballot.category.label}社会评价网络投票"
-            items.append(_item(f"{title}进行中", "vote/", ballot.window, now))
+            title = ballot_title(year, ballot)
+            items.append(_item(f"{title}进行中", f"vote/#ballot-{ballot.id}", ballot.window, now))
     for notice in content.notices:
         window = notice.window
         if window is not None and window.state(now) is not WindowState.CLOSED:

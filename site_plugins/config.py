@@ -17,3 +17,6 @@ class AwardPluginConfig(Config):
     #: The moment the build treats as "now" (ISO date-time); empty for the real time.
     #: (An !ENV value arrives already parsed by YAML, hence a datetime is accepted too.)
     now = c.Type((str, datetime), default="")
+    #: Search synonyms: a section titled with a term is also found by the other words, e.g.
+    #: ``申奖条件: [申报条件]`` (see site_plugins/search_terms.py).
+    search_synonyms = c.Type(dict, default={})

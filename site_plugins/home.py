@@ -7,15 +7,11 @@ from html import escape
 
 from award.content import Content
 from award.windows import WindowState
-from site_plugins.render import chinese_date, window_state_span
+from site_plugins.render import ballot_title, chinese_date, window_state_span
 
 HOME_SLOT = '<div class="award-home-slot"></div>'
 #: How many notices the home page lists under 最新公告.
 LATEST = 5
-
-
-def _ballot_title(year: int, title: str | None, label: str) -> str:
-    return title or f"{year}年度{label}社会评价网络投票"
 
 
 def home_news(content: Content, now: datetime) -> str:
@@ -41,7 +37,7 @@ def home_news(content: Content, now: datetime) -> str:
     windows = []
     for year, ballot in content.ballots():
         if ballot.window.state(now) is not WindowState.CLOSED:
-            title = _ballot_title(year, ballot.title, ballot.category.label)
+            title = ballot_title(year, ballot)
             windows.append((title, f"vote/#ballot-{ballot.id}", ballot.window, "投票"))
     for notice in content.notices:
         window = notice.window
@@ -66,7 +62,7 @@ def home_news(content: Content, now: datetime) -> str:
         parts.append("<h2>投票结果</h2>")
         parts.append('<ul class="award-home__results">')
         for year, ballot in sorted(closed, key=lambda pair: pair[1].closes, reverse=True):
-            title = _ballot_title(year, ballot.title, ballot.category.label)
+            title = ballot_title(year, ballot)
             parts.append(
                 f'<li data-ballot="{escape(ballot.id)}"><a href="vote/#ballot-{escape(ballot.id)}">'
                 f"{escape(title)}</a>（已于{chinese_date(ballot.window.last_day)}截止）"

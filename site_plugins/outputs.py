@@ -13,6 +13,7 @@ from award.models import AwardYear, Notice
 from award.moments import to_moment
 from award.stages import STAGE_ORDER
 from award.windows import Window
+from site_plugins.render import ballot_title
 
 
 def year_json(year: AwardYear) -> str:
@@ -114,8 +115,9 @@ def year_events(
     base = site_url.rstrip("/")
     events = []
     for ballot in year.ballots:
-        summary = ballot.title or f"{year.year}年度{ballot.category.label}社会评价网络投票"
-        events.append((f"ballot-{ballot.id}@szmqa", summary, ballot.window, f"{base}/vote/"))
+        summary = ballot_title(year.year, ballot)
+        url = f"{base}/vote/#ballot-{ballot.id}"
+        events.append((f"ballot-{ballot.id}@szmqa", summary, ballot.window, url))
     for notice in content.notices:
         same_year = notice.meta.year == year.year and notice.meta.demo == year.demo
         if same_year and notice.window is not None:

@@ -10,6 +10,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from award.calendar import now as current_time
@@ -21,9 +22,12 @@ from award.text_files import read_text
 from site_plugins import outputs, render
 from site_plugins.banner import banner_items
 from site_plugins.config import AwardPluginConfig
-from site_plugins.contact import CONTACT_SLOT, Contact, contact_box, read_contact
+from site_plugins.contact import CONTACT_SLOT, Contact, contact_box, demo_contact, read_contact
 from site_plugins.home import HOME_SLOT, home_news
+from site_plugins.search_terms import add_synonyms, check_synonyms
+from site_plugins.site_pages import RETENTION_SLOT, SITE_MAP_SLOT, retention_table, site_map
 from site_plugins.status_lookup import status_index
+from site_plugins.stylesheets import BUNDLE, joined, own_stylesheets
 
 #: The page listing the editorial corrections and the site's own procedures.
 CORRECTIONS_PAGE = "guide/corrections.md"
@@ -38,15 +42,19 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
         self._lists: dict[str, str] = {}
         self._scheduled: set[str] = set()
         self.contact = Contact()
+        self.nav: Navigation | None = None
+        self._stylesheets: list[str] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and check the content; any broken rule stops the build with every problem."""
         self.now = to_moment(self.config.now) if self.config.now else current_time()
         self._lists = {}
-        self.contact = read_contact(config.extra)
         roots = [Path(config.docs_dir)]
+        examples = None
         if self.config.demo_dir:
             roots.append(Path(self.config.demo_dir))
+            examples = demo_contact(Path(self.config.demo_dir))
+        self.contact = read_contact(config.extra, examples)
         try:
             content = load_content(roots, allow_demo=bool(self.config.demo_dir))
         except AwardError as error:
@@ -56,6 +64,10 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
         self._scheduled = {
             f"{NOTICES_FOLDER}/{n.id}.md" for n in content.notices if not notice_is_public(n, today)
         }
+        self._stylesheets = own_stylesheets(list(config.extra_css), Path(config.docs_dir))
+        if self._stylesheets:
+            others = [entry for entry in config.extra_css if str(entry) not in self._stylesheets]
+            config.extra_css = [*others, BUNDLE]
         return config
 
     @event_priority(50)
@@ -91,6 +103,8 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
             uri = f"{NOTICES_FOLDER}/{notice.id}.md"
             if files.get_file_from_path(uri) is None:
                 generated[uri] = read_text(notice.path)
+        if self._stylesheets:
+            generated[BUNDLE] = joined(self._stylesheets, Path(config.docs_dir))
         for uri, text in generated.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
@@ -113,19 +127,36 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
                     markdown,
                     vote_page=has_vote_page,
                     issuer=self.contact.name,
+                    site_url=config.site_url or "",
+                    contact_lines=self.contact.lines(),
                 )
         return markdown
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Keep the navigation for the site map."""
+        self.nav = nav
+        return nav
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Put the stage lists and the contact box into the rendered page (after search indexing)."""
         if CONTACT_SLOT in output:
             output = output.replace(CONTACT_SLOT, contact_box(self.contact))
+        if RETENTION_SLOT in output:
+            output = output.replace(RETENTION_SLOT, retention_table())
+        if SITE_MAP_SLOT in output:
+            output = output.replace(SITE_MAP_SLOT, site_map(self.nav, page))
         if HOME_SLOT in output:
             output = output.replace(HOME_SLOT, home_news(self.content, self.now))
         if render.OPEN_PUBLICITIES_SLOT in output:
             listing = render.open_publicities(self.content.notices, self.now)
             output = output.replace(render.OPEN_PUBLICITIES_SLOT, listing)
         return render.fill_list_slots(output, self.content, self._lists)
+
+    @event_priority(-50)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Give the search index the configured synonyms."""
+        synonyms = check_synonyms(self.config.search_synonyms)
+        add_synonyms(Path(config.site_dir) / "search" / "search_index.json", synonyms)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """Expose the banner's windows and the demo flag to the theme templates."""

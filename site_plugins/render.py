@@ -10,7 +10,7 @@ from html import escape
 from award.categories import Category
 from award.content import Content
 from award.lists import stage_entries
-from award.models import AwardYear, Notice, NoticeKind
+from award.models import AwardYear, Ballot, Notice, NoticeKind
 from award.prizes import award_remark
 from award.stages import LEVELLED_STAGES, STAGE_ORDER, Stage
 from award.windows import Window, WindowState
@@ -19,6 +19,11 @@ DEMO_ADMONITION = (
     '!!! warning "演示数据"\n\n'
     "    本页所示名单、公告和投票均为虚构的演示数据，不代表任何真实评定结果。\n\n"
 )
+
+
+def ballot_title(year: int, ballot: Ballot) -> str:
+    """A ballot's title as the site shows it: its own, or the year, category and stage."""
+    return ballot.title or f"{year}年度{ballot.category.label}社会评价网络投票"
 
 
 def cell(text: str) -> str:
@@ -111,11 +116,12 @@ def stage_table(year: AwardYear, stage: Stage, category: Category | None = None)
 
 
 def year_page(year: AwardYear) -> str:
-    """The page of an award year: a contents list by stage, then each stage's list by category."""
+    """The page of an award year for citizens: the latest published list first and open, each
+    earlier stage's list folded under its heading, with its count, until it is opened."""
     lines = [f"# {year.year}年度名单", ""]
     if year.demo:
         lines.append(DEMO_ADMONITION)
-    published = [s for s in STAGE_ORDER if year.stages.get(s)]
+    published = [s for s in reversed(STAGE_ORDER) if year.stages.get(s)]
     if not published:
         lines.append("本年度名单暂未公布。")
     lines.append(
@@ -124,17 +130,23 @@ def year_page(year: AwardYear) -> str:
     )
     if published:
         lines += ['<nav class="award-year-toc" aria-label="按评审环节" markdown>', ""]
-        lines += ["**按评审环节：**", ""]
+        lines += ["**按评审环节（最新在前）：**", ""]
         lines += [
-            f"{number}. [{stage.list_label}](#stage-{stage.value})"
-            for number, stage in enumerate(published, start=1)
+            f"- [{stage.list_label}](#stage-{stage.value})（{len(year.stages[stage])}个）"
+            for stage in published
         ]
         lines += ["", "</nav>", ""]
-    for stage in published:
+    for index, stage in enumerate(published):
+        count = len(year.stages[stage])
+        latest = index == 0
+        note = "（最新公布）" if latest else ""
         lines += [
-            f"## {stage.list_label} {{ #stage-{stage.value} }}",
+            f"## {stage.list_label}{note} {{ #stage-{stage.value} }}",
             "",
+            f'<details class="award-stage"{" open" if latest else ""}>',
+            f"<summary>共{count}个 · 点击展开或收起</summary>",
             list_slot(year.slug, stage),
+            "</details>",
             "",
         ]
     return "\n".join(lines)
@@ -232,7 +244,14 @@ def notices_index(notices: Iterable[Notice], now: datetime) -> str:
 
 
 def notice_page(
-    content: Content, notice: Notice, body: str, *, vote_page: bool, issuer: str
+    content: Content,
+    notice: Notice,
+    body: str,
+    *,
+    vote_page: bool,
+    issuer: str,
+    site_url: str = "",
+    contact_lines: Iterable[tuple[str, str]] = (),
 ) -> str:
     """A notice as a government notice reads: title, 文号, text, issuing body and date, its list."""
     meta = notice.meta
@@ -273,7 +292,14 @@ def notice_page(
             "",
         ]
     if meta.ballots and vote_page:
-        lines += ["## 网络投票", "", "请前往[网络投票](../vote.md)页面参与投票。", ""]
+        titles = {ballot.id: ballot_title(year, ballot) for year, ballot in content.ballots()}
+        lines += ["## 网络投票", ""]
+        lines += [
+            f'- <a href="../../vote/#ballot-{escape(ballot_id)}">'
+            f"{escape(titles.get(ballot_id) or ballot_id)}</a>"
+            for ballot_id in meta.ballots
+        ]
+        lines.append("")
     if meta.objections and notice.window is not None:
         lines += [
             "## 异议受理",
@@ -284,6 +310,8 @@ def notice_page(
             f'<a class="md-button md-button--primary" href="../../objection/?notice={notice.id}">'
             "提出异议</a>",
             "",
+            print_channel(notice, site_url, contact_lines),
+            "",
         ]
     lines += [
         '<p class="award-notice__tools">'
@@ -291,6 +319,19 @@ def notice_page(
         "",
     ]
     return "\n".join(lines)
+
+
+def print_channel(notice: Notice, site_url: str, contact_lines: Iterable[tuple[str, str]]) -> str:
+    """For print only: where and how to report an objection, as full addresses and numbers."""
+    form = f"{site_url.rstrip('/')}/objection/?notice={notice.id}"
+    ways = [f"网上提出：{form}"] + [
+        f"{label}：{text}" for label, text in contact_lines if label in ("地址", "电话", "电子邮箱")
+    ]
+    return (
+        '<p class="award-print-only award-notice__channel">异议受理渠道：'
+        + "；".join(cell(way) for way in ways)
+        + "。</p>"
+    )
 
 
 OPEN_PUBLICITIES_SLOT = '<div class="award-open-publicities-slot"></div>'

@@ -101,6 +101,22 @@ _OTHER_NAMES: dict[Category, list[tuple[str, str | None]]] = {
 }
 
 
+#: The footer's fields for the demo, example values only (mkdocs.yml's extra.contact wins
+#: where it sets a field); the site says they are examples.
+DEMO_CONTACT = {
+    "organizer": "示例信息中心（示例）",
+    "address": "深圳市福田区示例路1号（示例地址）",
+    "phone": "0755-00000000",
+    "email": "szmqa-demo@example.org",
+    "hours": "工作日 9:00—12:00，14:00—18:00（示例）",
+    "icp": "粤ICP备00000000号（示例）",
+    "police_record": "粤公网安备44030000000000号（示例）",
+    "site_code": "4403000000（示例）",
+}
+#: Where the demo's contact is written in the demo folder (read by the site build).
+DEMO_CONTACT_FILE = "contact.yml"
+
+
 def _credit_code(number: int) -> str:
     first17 = f"91440300{number:09d}"
     return first17 + credit_code_check_char(first17)
@@ -239,6 +255,7 @@ def _ballots(today: date) -> list[dict[str, Any]]:
 
 def _notice(day: date, title: str, body: str, **meta: Any) -> tuple[str, str]:
     header = {"title": f"【演示】{title}", "date": day, "demo": True, **meta}
+    header["number"] = f"深质奖秘〔{day.year}〕{day.timetuple().tm_yday}号（示例）"
     text = "---\n" + dump_yaml(header) + "---\n\n"
     stage = meta.get("stage", "notice").replace("_", "-")
     return f"{DEMO_PREFIX}{day.isoformat()}-{stage}.md", text + body
@@ -334,4 +351,5 @@ def write_demo(folder: Path, today: date) -> Path:
     (awards / f"{today.year}.yml").write_text(header + dump_yaml(data), encoding="utf-8")
     for name, text in _notices(today):
         (notices / name).write_text(text, encoding="utf-8")
+    (folder / DEMO_CONTACT_FILE).write_text(dump_yaml(DEMO_CONTACT), encoding="utf-8")
     return folder

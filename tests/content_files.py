@@ -129,3 +129,15 @@ def winner_year(year: int, record: dict[str, Any], level: str, *, to: str = "app
         "entrants": [record],
         "stages": stages,
     }
+
+
+#: A publicity notice of 2026 that takes objections, with its 文号.
+FORMAL_PUBLICITY = notice_text(
+    title="2026年度拟奖名单公示",
+    kind="publicity",
+    year=2026,
+    stage="publicity",
+    window={"start": "2026-11-16", "end": "2026-11-20"},
+    objections=True,
+    number="深质奖秘〔2026〕12号",
+)

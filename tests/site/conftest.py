@@ -13,8 +13,9 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-from tests.content_files import write_content
 from tests.conftest import ROOT
+from tests.content_files import write_content
+from tests.site.states import serve_demo
 
 TINY_CONFIG = {
     "site_name": "测试站点",
@@ -93,3 +94,9 @@ def tiny_site(tmp_path: Path):
         return site
 
     return make
+
+
+@pytest.fixture
+def site_url(tmp_path: Path, demo_dir: Path, demo_site: Path, live_server: Any) -> str:
+    """The demo site and the service from one app, at the moment a vote and a publicity are open."""
+    return serve_demo(tmp_path, demo_dir, demo_site, live_server)

@@ -6,19 +6,11 @@ import re
 
 import pytest
 
-from tests.content_files import notice_text, valid_year
+from tests.content_files import FORMAL_PUBLICITY, notice_text, valid_year
 from tests.site.conftest import BuildFailed
 from tests.site.html_text import headings
 
-FORMAL = notice_text(
-    title="2026年度拟奖名单公示",
-    kind="publicity",
-    year=2026,
-    stage="publicity",
-    window={"start": "2026-11-16", "end": "2026-11-20"},
-    objections=True,
-    number="深质奖秘〔2026〕12号",
-)
+FORMAL = FORMAL_PUBLICITY
 CONTACT = {
     "contact": {
         "name": "深圳市市长质量奖评定委员会秘书处",
@@ -64,7 +56,7 @@ def test_year_page_has_a_contents_list_by_stage_with_working_anchors(tiny_site):
     toc = html[html.index('class="award-year-toc"') :]
     toc = toc[: toc.index("</nav>")]
     targets = re.findall(r'href="#(stage-\w+)"', toc)
-    assert targets[0] == "stage-submission" and targets[-1] == "stage-publicity"
+    assert targets[0] == "stage-publicity" and targets[-1] == "stage-submission"  # latest first
     for target in targets:
         assert f'id="{target}"' in html
 
@@ -181,3 +173,13 @@ def test_home_page_lists_latest_notices_open_windows_and_closed_votes(tiny_site)
     later = site.html("index.html")
     assert "投票结果" in later and 'data-ballot="' in later
     assert '<li class="award-home__window"' not in later
+
+
+def test_year_page_puts_the_latest_list_first_open_and_folds_the_others(tiny_site):
+    site = tiny_site(valid_year())
+    site.build()
+    html = site.html("awards/2026/index.html")
+    folds = re.findall(r'<details class="award-stage"( open)?>\s*<summary>共(\d+)个', html)
+    assert folds[0][0] == " open" and all(not opened for opened, _ in folds[1:])
+    headings_order = re.findall(r'<h2 id="(stage-\w+)"', html)
+    assert headings_order[0] == "stage-publicity" and headings_order[-1] == "stage-submission"

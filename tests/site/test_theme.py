@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.content_files import valid_year
 from tests.conftest import ROOT
+from tests.content_files import valid_year
 
 
 def _luminance(hex_colour: str) -> float:

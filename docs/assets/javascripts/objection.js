@@ -236,6 +236,7 @@
     var box = document.getElementById("objection-reasons");
     reasons.forEach(function (reason) {
       var label = document.createElement("label");
+      label.className = "award-choice";
       var input = document.createElement("input");
       input.type = "checkbox";
       input.name = "reason";
@@ -325,18 +326,23 @@
     link.href = app.getAttribute("data-follow-up") + "?case=" + encodeURIComponent(body.case_number);
     var section = document.getElementById("objection-done");
     show(section, true);
-    section.focus();
+    section.scrollIntoView({ block: "start" });
+    section.focus({ preventScroll: true });
     var copied = document.getElementById("objection-copied");
+    var value = "案件编号：" + body.case_number + "\r\n查询密钥：" + body.key + "\r\n";
+    var release = window.awardKeep.hold();
     document.getElementById("objection-copy").addEventListener("click", function () {
-      var value = "案件编号：" + body.case_number + "\n查询密钥：" + body.key;
-      var failed = function () { copied.textContent = "无法自动复制，请手动抄下。"; };
-      if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(value).then(function () {
-          copied.textContent = "已复制案件编号和查询密钥。";
-        }, failed);
-      } else {
-        failed();
-      }
+      window.awardKeep.copy(value, copied, "案件编号和查询密钥").then(function (ok) {
+        if (ok) release();
+      });
+    });
+    document.getElementById("objection-save").addEventListener("click", function () {
+      var title = document.getElementById("objection-notice-title").textContent;
+      var text = "深圳市市长质量奖异议受理\r\n公示：" + title + "\r\n" + value +
+        "查询：凭案件编号和查询密钥在“异议查询”页面查看办理状态和答复：" +
+        new URL(link.getAttribute("href"), window.location.href).href + "\r\n";
+      window.awardKeep.save("异议-" + body.case_number + ".txt", text, copied, "案件编号和查询密钥的");
+      release();
     });
   }
 

@@ -277,11 +277,10 @@
     var name = uid("choice");
     ballot.candidates.forEach(function (candidate) {
       var id = uid("candidate");
-      var row = el("div", { className: "vote-choice" });
-      var input = el("input", { id: id, type: multiple ? "checkbox" : "radio", name: name,
-        value: candidate.id });
-      row.appendChild(input);
-      row.appendChild(el("label", { "for": id }, candidate.name));
+      var row = el("label", { className: "vote-choice award-choice", "for": id });
+      row.appendChild(el("input", { id: id, type: multiple ? "checkbox" : "radio", name: name,
+        value: candidate.id }));
+      row.appendChild(el("span", {}, candidate.name));
       choices.appendChild(row);
     });
     form.appendChild(choices);
@@ -343,6 +342,7 @@
         }
         return true;
       });
+    settling.push(standing);
     form.addEventListener("focusin", function () {
       standing.then(function (mayVote) { if (mayVote) captcha.ensure(); });
     });
@@ -417,25 +417,13 @@
     buttons.appendChild(copied);
     box.appendChild(buttons);
     copy.addEventListener("click", function () {
-      var done = function () { copied.textContent = "已复制回执码。"; };
-      if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(data.receipt).then(done, function () {
-          copied.textContent = "无法自动复制，请手动抄下回执码。";
-        });
-      } else {
-        copied.textContent = "无法自动复制，请手动抄下回执码。";
-      }
+      window.awardKeep.copy(data.receipt, copied, "回执码");
     });
     save.addEventListener("click", function () {
       var text = ballot.title + "\r\n回执码：" + data.receipt + "\r\n投票时间：" +
         wordsForMoment(new Date().toISOString()) + "（北京时间）\r\n" +
-        "核对：在网络投票页面“查询回执”中输入回执码。\r\n";
-      var link = el("a", { href: URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" })),
-        download: "投票回执-" + ballot.id + ".txt" });
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      copied.textContent = "已保存回执文件。";
+        "核对：在网络投票页面“查询回执”中输入回执码；投票截止后，可在“结果怎样核对”中用回执码在公布的结果里查找。\r\n";
+      window.awardKeep.save("投票回执-" + ballot.id + ".txt", text, copied, "回执");
     });
     box.focus();
   }
@@ -517,6 +505,24 @@
 
   var ORDER = { open: 0, upcoming: 1, closed: 2 };
   var loadedBallots = [];
+  // What each open ballot asks the service at first (its voter's standing): the page's height
+  // above a ballot settles once these are answered.
+  var settling = [];
+
+  // A ballot's own address is the vote page with #ballot-<id>: once the ballots are on the
+  // page (and again once those above it have settled), scroll to it and move focus to its title.
+  function land() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target || !app.contains(target)) return;
+    target.scrollIntoView({ block: "start" });
+    var title = target.querySelector("h2");
+    if (title) {
+      title.setAttribute("tabindex", "-1");
+      title.focus({ preventScroll: true });
+    }
+  }
+  window.addEventListener("hashchange", land);
 
   call("GET", "/ballots").then(function (result) {
     var loading = document.getElementById("vote-loading");
@@ -535,6 +541,13 @@
       ballots.filter(function (b) { return b.state === "open"; }).length + " 项正在进行。";
     loadedBallots = ballots;
     ballots.forEach(function (ballot) { app.appendChild(renderBallot(ballot)); });
+    land();
+    Promise.all(settling).then(function () {
+      var id = decodeURIComponent(window.location.hash.slice(1));
+      var target = id && document.getElementById(id);
+      // Land again only if nothing else was done meanwhile (the reader may have moved on).
+      if (target && target.contains(document.activeElement)) land();
+    });
   });
 
   // --- "check my vote": the receipt's SHA-256, computed here, found in the published digests --
@@ -588,10 +601,15 @@
               found = "在《" + result.data.title + "》公布的结果中，这张选票被列为作废，不计入票数；作废原因可用“查询回执”查看。";
             }
           });
-          var words = found || (published.length
-            ? "在已公布的结果中没有找到这张选票。投票进行中的结果在截止后公布；如截止后仍找不到，请联系秘书处。"
-            : "目前还没有公布结果的投票，投票截止后再来查找。");
-          say(verifyResult, words + "回执摘要（SHA-256）：" + digest, found ? "success" : "error");
+          var running = loadedBallots.some(function (b) { return b.state === "open"; });
+          var words = found || (running
+            ? "在已公布的结果中没有找到这张选票。正在进行的投票，其选票的回执摘要在投票截止后随结果公布；" +
+              "要确认这张选票已被记录，请用上方的“查询回执”。"
+            : published.length
+              ? "在已公布的结果中没有找到这张选票。如核对回执码无误，请联系秘书处。"
+              : "目前还没有公布结果的投票，投票截止后再来查找。");
+          say(verifyResult, words + "回执摘要（SHA-256）：" + digest,
+            found ? "success" : running ? "notice" : "error");
         });
       });
     });
@@ -619,6 +637,11 @@
         var text = data.message;
         if (data.candidates) {
           text += "所投：" + data.candidates.map(function (c) { return c.name; }).join("、") + "。";
+        }
+        var ballot = loadedBallots.filter(function (b) { return b.id === data.ballot_id; })[0];
+        if (data.counted && ballot && ballot.state === "open") {
+          text += "投票仍在进行：投票截止后，本投票公布的结果中将列出这张选票的回执摘要，" +
+            "届时可在下方“结果怎样核对”中用回执码查找。";
         }
         text += "回执摘要：" + data.receipt_digest;
         say(receiptResult, text, data.counted ? "success" : "error");
