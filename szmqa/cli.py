@@ -111,9 +111,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"站点与投票服务：{base_url}/")
     print(f"秘书处工作台：{base_url}/admin/")
     if demo_dir is not None:  # a demo account for the demo only: production starts create none
-        from vote_api.state import app_state
+        from vote_api.core.state import core_state
 
-        link = staff.demo_enrolment(app_state(app).db, base_url)
+        link = staff.demo_enrolment(core_state(app).db, base_url)
         print(f"演示账户“{staff.DEMO_NAME}”（管理员）：打开 {link}")
         print("  用验证器扫描二维码（或手动输入密钥）、设置密码后即可登录工作台。")
     # No access log: it would record every visitor's address (personal data).

@@ -18,8 +18,8 @@ from vote_api.console import accounts, totp
 from vote_api.console.models import Role
 from vote_api.console.sessions import COOKIE, FORM_COOKIE
 from vote_api.core.settings import Settings
+from vote_api.core.state import core_state
 from vote_api.main import create_app
-from vote_api.state import app_state
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Inside the demo notice's objection window (2026-11-23 to 11-27) and the culture ballot.
@@ -61,17 +61,15 @@ class Console:
 
     def enrol(self, name: str, role: Role, password: str = PASSWORD) -> Person:
         """Create and enrol an account directly through the account functions."""
-        state = app_state(self.app)
+        state = core_state(self.app)
         now = self.clock()
         with state.db.session() as session:
             token = accounts.add_staff(session, name, role, actor="test", now=now)
             staff = accounts.staff_for_enrolment(session, token, now)
             assert staff is not None
-            secret = accounts.enrolment_secret(session, staff, state.objections.sealer)
+            secret = accounts.enrolment_secret(session, staff, state.sealer)
             code = totp.code_at(secret, now)
-            accounts.complete_enrolment(
-                session, staff, state.objections.sealer, password, password, code, now
-            )
+            accounts.complete_enrolment(session, staff, state.sealer, password, password, code, now)
         person = Person(name, role, password, secret)
         self.people[name] = person
         return person

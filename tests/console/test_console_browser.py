@@ -17,8 +17,9 @@ from vote_api.console import accounts, totp
 from vote_api.console.models import Role
 from vote_api.console.qr import qr_svg
 from vote_api.core.audit import AuditEntry
+from vote_api.core.state import core_state
 from vote_api.core.timeutil import to_db
-from vote_api.state import app_state
+from vote_api.voting.deps import voting_of
 from vote_api.voting.models import Vote
 
 from .support import ECOLOGY, NOW, PDF, REPORTER, Console, make_console
@@ -39,8 +40,8 @@ def shot(page: Any, name: str) -> None:
 
 def seed_closed_ballot(console: Console) -> list[int]:
     """Three votes in the closed ecology ballot: two for its first candidate, one for the second."""
-    state = app_state(console.app)
-    entry = state.voting.catalog.get(ECOLOGY)
+    state = core_state(console.app)
+    entry = voting_of(console.app).catalog.get(ECOLOGY)
     first, second = list(entry.candidates)[:2]
     with state.db.session() as session:
         for index, choice in enumerate((first, first, second)):
@@ -68,7 +69,7 @@ def test_console_browser_enrol_sign_in_handle_objection_invalidate_vote_sign_out
     filed = console.file_objection()
     case_number, key = filed["case_number"], filed["key"]
     vote_ids = seed_closed_ballot(console)
-    with app_state(console.app).db.session() as session:
+    with core_state(console.app).db.session() as session:
         token = accounts.add_staff(session, "刘办理", Role.ADMIN, actor="szmqa staff", now=NOW)
 
     # Enrolment: the QR code is drawn on the server and carries the secret shown in text.
@@ -190,7 +191,7 @@ def test_console_browser_enrol_sign_in_handle_objection_invalidate_vote_sign_out
     ):
         assert action in table, action
     assert "审计员" not in table
-    with app_state(console.app).db.session() as session:
+    with core_state(console.app).db.session() as session:
         moves = session.exec(
             select(AuditEntry.actor).where(AuditEntry.action == "objection.transition")
         ).all()

@@ -17,9 +17,9 @@ from award.moments import SHANGHAI
 from tests.conftest import Clock
 from vote_api.core.auth import create_token
 from vote_api.core.settings import Settings
+from vote_api.core.state import core_state
 from vote_api.main import create_app
 from vote_api.objections.models import ObjectionCase, ObjectionFile
-from vote_api.state import app_state
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTICE = "demo-2026-11-23-publicity"
@@ -81,16 +81,16 @@ class Env:
     def admin(self, name: str = "secretariat") -> dict[str, str]:
         """Authorization headers of an admin token (created once per name)."""
         if name not in self.tokens:
-            with app_state(self.app).db.session() as session:
+            with core_state(self.app).db.session() as session:
                 self.tokens[name] = create_token(session, name, self.clock())
         return {"Authorization": f"Bearer {self.tokens[name]}"}
 
     def cases(self) -> list[ObjectionCase]:
-        with app_state(self.app).db.session() as session:
+        with core_state(self.app).db.session() as session:
             return list(session.exec(select(ObjectionCase)).all())
 
     def file_rows(self) -> list[ObjectionFile]:
-        with app_state(self.app).db.session() as session:
+        with core_state(self.app).db.session() as session:
             return list(session.exec(select(ObjectionFile)).all())
 
     def stored_files(self) -> list[Path]:

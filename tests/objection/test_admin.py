@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from tests.objection.conftest import ID_NUMBER, NAME, PDF, PHONE, PNG, Env, individual
 from vote_api.core.audit import AuditEntry
-from vote_api.state import app_state
+from vote_api.core.state import core_state
 
 ADMIN_ROUTES = [
     ("GET", "/api/admin/objections"),
@@ -214,7 +214,7 @@ def test_admin_actions_are_audited_without_personal_data(env: Env) -> None:
         headers=admin,
     )
     env.client.get("/api/admin/objections/export.csv", headers=admin)
-    with app_state(env.app).db.session() as session:
+    with core_state(env.app).db.session() as session:
         entries = session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
     actions = [e.action for e in entries if e.action.startswith("objection.")]
     assert actions == [

@@ -19,8 +19,8 @@ from tests.objection.conftest import (
     make_settings,
 )
 from vote_api.core.auth import create_token
+from vote_api.core.state import core_state
 from vote_api.main import create_app
-from vote_api.state import app_state
 
 pytestmark = pytest.mark.browser
 
@@ -73,7 +73,7 @@ def test_browser_objection_filed_answered_and_followed_up(
     assert case_number.startswith("26-") and len(key) == 23
 
     # The secretariat reviews the case and replies through the admin API.
-    with app_state(app).db.session() as session:
+    with core_state(app).db.session() as session:
         token = create_token(session, "secretariat", OPEN_NOW)
     admin = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=server.url, headers=admin) as client:

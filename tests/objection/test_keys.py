@@ -14,11 +14,11 @@ from starlette.testclient import TestClient
 from tests.conftest import Clock
 from vote_api.console.accounts import add_staff, enrolment_secret, find_staff
 from vote_api.console.models import Role
+from vote_api.core.crypto import Sealer
 from vote_api.core.keys import KEY_FILE, with_keys
 from vote_api.core.settings import Settings
+from vote_api.core.state import core_state
 from vote_api.main import create_app
-from vote_api.objections.crypto import Sealer
-from vote_api.state import app_state
 
 from .conftest import ANSWER, OPEN_NOW, PDF, PNG, ROOT, Env, make_settings
 
@@ -59,7 +59,7 @@ def _app(root: Path, demo_dir: Path, **overrides: object) -> tuple[TestClient, E
     )
     client = TestClient(app)
     client.__enter__()
-    return client, Env(app, client, app_state(app).settings, Clock(OPEN_NOW), root)
+    return client, Env(app, client, core_state(app).settings, Clock(OPEN_NOW), root)
 
 
 def test_keys_a_database_made_with_one_folders_keys_is_unreadable_with_anothers(
@@ -155,7 +155,7 @@ def test_keys_workers_starting_together_share_one_set(tmp_path: Path) -> None:
 
 def test_keys_rotation_reseals_authenticator_secrets(tmp_path: Path, demo_dir: Path) -> None:
     client, env = _app(tmp_path, demo_dir, encryption_key=OLD_KEY)
-    state = app_state(env.app)
+    state = core_state(env.app)
     with state.db.session() as session:
         add_staff(session, "张三", Role.ADMIN, actor="test", now=OPEN_NOW)
         staff = find_staff(session, "张三")

@@ -25,10 +25,10 @@ from tests.objection.conftest import (
     individual,
     make_settings,
 )
+from vote_api.core.crypto import CHUNK_BYTES, Sealer, SealError
 from vote_api.core.settings import Settings
+from vote_api.core.state import core_state
 from vote_api.main import create_app
-from vote_api.objections.crypto import CHUNK_BYTES, Sealer, SealError
-from vote_api.state import app_state
 
 STATEMENT = "举报内容：该单位伪造检测报告，证据见附件，我是内部员工王某某。"
 
@@ -231,14 +231,14 @@ def test_a_changed_encryption_key_is_a_clear_refusal_not_a_500(
         make_settings(tmp_path, demo_dir), clock=Clock(OPEN_NOW), captcha_answers=lambda k: ANSWER
     )
     with TestClient(first) as client:
-        env = Env(first, client, app_state(first).settings, Clock(OPEN_NOW), tmp_path)
+        env = Env(first, client, core_state(first).settings, Clock(OPEN_NOW), tmp_path)
         filed = env.file().json()
     rotated = create_app(
         make_settings(tmp_path, demo_dir, encryption_key="another-key-" + "x" * 40),
         clock=Clock(OPEN_NOW),
     )
     with TestClient(rotated) as client:
-        env = Env(rotated, client, app_state(rotated).settings, Clock(OPEN_NOW), tmp_path)
+        env = Env(rotated, client, core_state(rotated).settings, Clock(OPEN_NOW), tmp_path)
         response = client.get(f"/api/admin/objections/{filed['case_number']}", headers=env.admin())
         assert response.status_code == 503
         assert response.json()["code"] == "decrypt_failed"

@@ -29,8 +29,8 @@ from tests.vote.support import (
 )
 from vote_api.core.auth import create_token
 from vote_api.core.settings import Settings
+from vote_api.core.state import core_state
 from vote_api.main import create_app
-from vote_api.state import app_state
 
 ROOT = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
@@ -85,7 +85,7 @@ class Env:
 
     def admin_token(self, name: str = "secretariat") -> str:
         """A fresh admin bearer token."""
-        with app_state(self.app).db.session() as session:
+        with core_state(self.app).db.session() as session:
             return create_token(session, name, self.clock())
 
     def new_visitor(self) -> None:

@@ -19,8 +19,8 @@ from tests.conftest import Clock
 from tests.vote.support import NOW, known_answer
 from vote_api.core.auth import create_token
 from vote_api.core.settings import Settings
+from vote_api.core.state import core_state
 from vote_api.main import create_app
-from vote_api.state import app_state
 
 ROOT = Path(__file__).resolve().parents[2]
 #: No 5xx; every answer has the documented content type and, where documented, schema.
@@ -38,7 +38,7 @@ def fuzz_app(folder: Path, demo_dir: Path, database_url: str | None = None) -> t
         ratelimit_enabled=False,
     )
     app = create_app(settings, clock=Clock(NOW), captcha_answers=known_answer)
-    with app_state(app).db.session() as session:
+    with core_state(app).db.session() as session:
         token = create_token(session, "fuzz", NOW)
     return app, token
 

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from vote_api.core.auth import revoke_token
-from vote_api.state import app_state
+from vote_api.core.state import core_state
 
 from .conftest import ROOT, Env
 from .support import CULTURE, SOCIAL
@@ -75,7 +75,7 @@ def test_admin_every_route_refuses_a_missing_or_wrong_token(
 
 def test_admin_every_route_refuses_a_revoked_token(env: Env) -> None:
     token = env.admin_token("leaver")
-    with app_state(env.app).db.session() as session:
+    with core_state(env.app).db.session() as session:
         assert revoke_token(session, "leaver", env.clock())
     for method, path in admin_routes(env):
         response = call(env, method, path, {"Authorization": f"Bearer {token}"})
@@ -85,7 +85,7 @@ def test_admin_every_route_refuses_a_revoked_token(env: Env) -> None:
 
 def test_admin_tokens_are_stored_only_as_hashes(env: Env) -> None:
     token = env.admin_token()
-    with app_state(env.app).db.engine.connect() as connection:
+    with core_state(env.app).db.engine.connect() as connection:
         rows = connection.execute(text("SELECT * FROM admin_token")).all()
     assert token not in repr(rows)
 
@@ -134,7 +134,7 @@ def test_admin_csv_export_has_no_personal_data(env: Env) -> None:
     ]
     assert rows[0]["receipt_digest"] == receipt and rows[0]["candidates"] == "CU02"
     assert rows[0]["invalidated"] == "no"
-    with app_state(env.app).db.engine.connect() as connection:
+    with core_state(env.app).db.engine.connect() as connection:
         voter_key, address_key = connection.execute(
             text("SELECT voter_key, address_key FROM vote")
         ).one()
@@ -191,7 +191,7 @@ def test_admin_audit_log_is_append_only_in_the_database(env: Env) -> None:
     env.vote(CULTURE)
     auth = {"Authorization": f"Bearer {env.admin_token()}"}
     env.client.post("/api/admin/votes/1/invalidate", json={"reason": "理由"}, headers=auth)
-    with app_state(env.app).db.engine.connect() as connection:
+    with core_state(env.app).db.engine.connect() as connection:
         with pytest.raises(DatabaseError):
             connection.execute(text("UPDATE audit_log SET actor = 'someone'"))
         connection.rollback()

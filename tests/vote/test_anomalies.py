@@ -14,7 +14,7 @@ import pytest
 import yaml
 from sqlalchemy import text
 
-from vote_api.state import app_state
+from vote_api.core.state import core_state
 from vote_api.voting.anomalies import ClusterKind, ReviewedVote, divergence, find_clusters, split_of
 
 from .conftest import AppFactory, Env
@@ -28,7 +28,7 @@ def background_votes(env: Env, count: int, rng: random.Random) -> None:
     """Ordinary votes over the morning: many networks and devices, candidates mixed."""
     candidates = [c["id"] for c in env.ballot(CULTURE)["candidates"]]
     start = (NOW - timedelta(hours=3)).astimezone(UTC).replace(tzinfo=None)
-    with app_state(env.app).db.engine.begin() as connection:
+    with core_state(env.app).db.engine.begin() as connection:
         for n in range(count):
             connection.execute(
                 text(
@@ -114,7 +114,7 @@ def test_anomalies_a_push_of_300_votes_from_one_network_is_the_top_cluster_and_s
     )
     assert done.status_code == 200, done.text
     assert len(done.json()["invalidated_vote_ids"]) == PUSH
-    with app_state(env.app).db.engine.connect() as connection:
+    with core_state(env.app).db.engine.connect() as connection:
         entry = connection.execute(
             text("SELECT detail FROM audit_log WHERE action = 'cluster.invalidate'")
         ).scalar_one()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from vote_api.voting.phone import (
+from vote_api.voting.proofs.phone.numbers import (
     SEGMENTS_FILE,
     PhoneNumber,
     PhoneNumberMalformed,

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from vote_api.state import app_state
+from vote_api.core.parts import part
+from vote_api.core.state import core_state
+from vote_api.voting.proofs.phone.method import PhoneProof
 from vote_api.voting.sms.gateway import SmsQuotaExceeded, SmsUnavailable
 
 from .conftest import AppFactory, Env
@@ -40,7 +42,7 @@ def test_phone_flow_captcha_code_verify_vote_stores_only_hashes_and_prefixes(
     assert verified.json()["phone_masked"] == "139****5678"
     accepted = phone_env.vote(CULTURE)
     assert accepted.status_code == 201, accepted.text
-    with app_state(phone_env.app).db.engine.connect() as connection:
+    with core_state(phone_env.app).db.engine.connect() as connection:
         row = connection.execute(
             text("SELECT voter_key, phone_segment, phone_block, device_key FROM vote")
         ).one()
@@ -148,10 +150,10 @@ class FailingGateway:
 def test_phone_gateway_errors_are_clear_and_not_counted(
     phone_env: Env, error: Exception, status: int
 ) -> None:
-    app_state(phone_env.app).voting.sms = FailingGateway(error)  # type: ignore[assignment]
+    part(phone_env.app, PhoneProof).sms = FailingGateway(error)  # type: ignore[assignment]
     failed = ask_code(phone_env.client)
     assert failed.status_code == status and "短信" in failed.json()["message"]
-    with app_state(phone_env.app).db.engine.connect() as connection:
+    with core_state(phone_env.app).db.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM sms_code")).scalar_one() == 0
     retry: Any = ask_code(phone_env.client)  # no 60 s wait: the failed send was not counted
     assert retry.status_code == 200, retry.text

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from vote_api.state import app_state
+from vote_api.core.state import core_state
 
 from .conftest import AppFactory, ServerProcess, run_async
 from .support import CULTURE, IMAGE_ANSWER
@@ -79,7 +79,7 @@ def test_race_sqlite_fifty_votes_one_token_exactly_one_stored(
     server = live_server(env.app)  # uvicorn's own X-Forwarded-For handling is off
     statuses = run_async(race(server.url, CULTURE))
     assert statuses == Counter({201: 1, 409: CONCURRENT - 1})
-    with app_state(env.app).db.engine.connect() as connection:
+    with core_state(env.app).db.engine.connect() as connection:
         stored = connection.execute(text("SELECT count(*) FROM vote")).scalar_one()
     assert stored == 1
 

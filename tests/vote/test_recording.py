@@ -15,8 +15,10 @@ import pytest
 from sqlalchemy import text
 
 from tests.migrations.databases import postgres_schema
-from vote_api.state import app_state
+from vote_api.core.humancheck import HumanAnswer
+from vote_api.core.state import core_state
 from vote_api.voting.casting import Submission, Traits, outcome_of, prepare
+from vote_api.voting.deps import voting_of
 from vote_api.voting.recording import APPLICATION_NAME, recorder_for
 
 from .conftest import AppFactory, Env, run_async
@@ -25,22 +27,23 @@ from .support import CULTURE, IMAGE_ANSWER, SOCIAL
 
 def stored(env: Env, sql: str, **params: Any) -> Any:
     """One value read straight from the app's database."""
-    with app_state(env.app).db.engine.connect() as connection:
+    with core_state(env.app).db.engine.connect() as connection:
         return connection.execute(text(sql), params).scalar_one()
 
 
 def paper(env: Env, captcha_id: str, voter: str, *, network: str = "n1", **extra: Any) -> Any:
     """A prepared vote for the culture ballot from ``voter`` on ``network``."""
-    voting = app_state(env.app).voting
+    voting = voting_of(env.app)
+    entry = voting.catalog.get(extra.pop("ballot", CULTURE))
+    answer = HumanAnswer(captcha_id, extra.pop("answer", IMAGE_ANSWER))
     submission = Submission(
-        entry=voting.catalog.get(extra.pop("ballot", CULTURE)),
+        entry=entry,
         candidates=extra.pop("candidates", ["CU01"]),
-        captcha_id=captcha_id,
-        captcha_answer=extra.pop("answer", IMAGE_ANSWER),
+        ticket=run_async(voting.human_check.ticket(answer, f"vote:{entry.id}", env.clock())),
         voter_key=voter,
         traits=Traits(address_key="a", network_key=network, agent_key="g"),
     )
-    return prepare(submission, captcha=voting.captcha, now=env.clock())
+    return prepare(submission, now=env.clock())
 
 
 def test_recording_a_mixed_round_in_one_call(
@@ -60,7 +63,7 @@ def test_recording_a_mixed_round_in_one_call(
         paper(env, wrong_scope, "v7", network="n3"),
         paper(env, "no-such-captcha", "v8", network="n4"),
     ]
-    recorder = recorder_for(app_state(env.app).db)
+    recorder = recorder_for(core_state(env.app).db)
 
     async def record() -> list[str]:
         try:
@@ -96,7 +99,7 @@ def test_recording_a_mixed_round_in_one_call(
     assert stored(env, "SELECT count(*) FROM vote") == 3
     assert stored(env, "SELECT count(*) FROM captcha_challenge") == 0  # every one used up
     assert stored(env, "SELECT votes FROM vote_network_day WHERE network_key = 'n1'") == 2
-    with app_state(env.app).db.engine.connect() as connection:
+    with core_state(env.app).db.engine.connect() as connection:
         kept = set(connection.execute(text("SELECT receipt_digest FROM vote")).scalars())
     assert kept == {papers[n].row["receipt_digest"] for n in (0, 4, 6)}
 
@@ -145,7 +148,7 @@ def test_recording_survives_postgresql_dropping_its_connections(
     with postgres_schema(postgres_url) as url:
         env = make_env(database_url=url)
         assert env.vote(CULTURE).status_code == 201
-        with app_state(env.app).db.engine.connect() as connection:
+        with core_state(env.app).db.engine.connect() as connection:
             dropped = connection.execute(
                 text(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"

@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from award.moments import SHANGHAI
-from vote_api.state import app_state
-from vote_api.voting.identity import COOKIE_NAME, CookieVoterIdentity
+from vote_api.core.state import core_state
 from vote_api.voting.models import Vote
+from vote_api.voting.proofs.device import COOKIE_NAME, DeviceProof
 from vote_api.voting.receipts import receipt_digest
 
 from .conftest import AppFactory, Clock, Env
@@ -27,7 +27,7 @@ RECEIPT = re.compile(r"^[ACDEFHJKMNPRTUVWXY3479]{4}(-[ACDEFHJKMNPRTUVWXY3479]{4}
 
 def stored_votes(env: Env) -> list[Vote]:
     """Every vote row in the app's database."""
-    with app_state(env.app).db.session() as session:
+    with core_state(env.app).db.session() as session:
         return list(session.exec(select(Vote)).all())
 
 
@@ -129,7 +129,7 @@ def fake_request(peer: str, headers: dict[str, str]) -> Request:
 
 
 def test_vote_cookie_secure_only_when_a_trusted_proxy_says_https() -> None:
-    identity = CookieVoterIdentity(b"k" * 32, 1, [ipaddress.ip_network("10.0.0.0/8")])
+    identity = DeviceProof(b"k" * 32, 1, [ipaddress.ip_network("10.0.0.0/8")])
     voter = identity.identify(fake_request("10.0.0.5", {}))
     behind_proxy = Response()
     identity.remember(fake_request("10.0.0.5", {"x-forwarded-proto": "https"}), behind_proxy, voter)
@@ -290,7 +290,7 @@ def test_vote_captcha_of_another_ballot_refused(env: Env) -> None:
 
 
 def test_vote_captcha_for_an_objection_refused(env: Env) -> None:
-    notice = next(n.id for n in app_state(env.app).content.notices if n.meta.objections)
+    notice = next(n.id for n in core_state(env.app).content.notices if n.meta.objections)
     objection = env.client.post("/api/captchas", json={"purpose": "objection", "target": notice})
     assert objection.status_code == 200
     response = env.vote(CULTURE, captcha_id=objection.json()["captcha_id"])

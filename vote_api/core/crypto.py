@@ -1,4 +1,4 @@
-"""Encryption at rest of reporters' personal data and evidence, and the follow-up key's hash.
+"""Encryption at rest of personal data (reporters', staff secrets), evidence, follow-up keys.
 
 Three keys are derived (HKDF-SHA256) from ``SZMQA_ENCRYPTION_KEY``, one per use (and the
 same three from each of ``SZMQA_OLD_ENCRYPTION_KEYS``: data is sealed with the newest key and

@@ -15,15 +15,16 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from vote_api.objections.crypto import Sealer
-from vote_api.objections.models import ObjectionCase, ObjectionEvent, ObjectionFile
+from vote_api.core.crypto import Sealer
+from vote_api.objections.models import (
+    ObjectionCase,
+    ObjectionEvent,
+    ObjectionFile,
+    sealed_context,
+)
 from vote_api.objections.storage import UploadStore
 
 ROTATE_SUFFIX = ".rotate.part"
-
-
-def _context(case_number: str, what: str) -> str:
-    return f"case:{case_number}:{what}"
 
 
 @dataclass
@@ -74,13 +75,13 @@ def rotate_case(
     values = 0
     for column in ("reporter_sealed", "statement_sealed", "reply_sealed"):
         what = column.removesuffix("_sealed")
-        new = _reseal(sealer, getattr(case, column), _context(number, what))
+        new = _reseal(sealer, getattr(case, column), sealed_context(number, what))
         if new is not None:
             values += 1
             setattr(case, column, new)
     events = session.exec(select(ObjectionEvent).where(ObjectionEvent.case_id == case.id)).all()
     for event in events:
-        new = _reseal(sealer, event.note_sealed, _context(number, "note"))
+        new = _reseal(sealer, event.note_sealed, sealed_context(number, "note"))
         if new is not None:
             values += 1
             event.note_sealed = new
@@ -88,7 +89,7 @@ def rotate_case(
     files = session.exec(select(ObjectionFile).where(ObjectionFile.case_id == case.id)).all()
     changed_files = 0
     for row in files:
-        new = _reseal(sealer, row.name_sealed, _context(number, f"file:{row.storage_name}"))
+        new = _reseal(sealer, row.name_sealed, sealed_context(number, f"file:{row.storage_name}"))
         if new is not None:
             values += 1
             row.name_sealed = new

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import select
 from sqlmodel import Session
 
-from vote_api.core.audit import AuditEntry, record
+from vote_api.core.audit import AuditAction, AuditEntry, record
+from vote_api.core.deps import AdminDep, DatabaseDep, NowDep, require_admin
+from vote_api.core.downloads import csv_download
 from vote_api.core.params import DB_INT_MAX, RowId
 from vote_api.core.timeutil import from_db
-from vote_api.deps import AdminDep, CatalogDep, DatabaseDep, NowDep, require_admin
 from vote_api.voting import review
 from vote_api.voting.anomalies import find_clusters, load_votes, split_of
+from vote_api.voting.deps import CatalogDep
 from vote_api.voting.schemas import (
     AdminCandidateCount,
     AdminTallyOut,
@@ -41,7 +43,7 @@ async def live_tally(
     def work(session: Session) -> AdminTallyOut:
         counted = tally(session, entry)
         per_period = votes_per_day(session, entry.id)
-        record(session, at=now, actor=admin.name, action="tally.view", target=entry.id)
+        record(session, at=now, actor=admin.name, action=AuditAction.TALLY_VIEW, target=entry.id)
         session.commit()
         return AdminTallyOut(
             ballot_id=entry.id,
@@ -71,11 +73,7 @@ async def export_votes(
     text = await db.run(
         lambda session: review.export_csv(session, entry.id, actor=admin.name, now=now)
     )
-    return Response(
-        ("\ufeff" + text).encode("utf-8"),  # the BOM lets spreadsheet programs read Chinese
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{entry.id}-votes.csv"'},
-    )
+    return csv_download(text, f"{entry.id}-votes.csv")
 
 
 @router.post("/votes/{vote_id}/invalidate", response_model=InvalidatedOut)
@@ -102,7 +100,9 @@ async def anomalies(
     def work(session: Session) -> AnomaliesOut:
         votes = load_votes(session, entry.id)
         clusters = find_clusters(votes)
-        record(session, at=now, actor=admin.name, action="anomalies.view", target=entry.id)
+        record(
+            session, at=now, actor=admin.name, action=AuditAction.ANOMALIES_VIEW, target=entry.id
+        )
         session.commit()
         total = len(votes)
         return AnomaliesOut(

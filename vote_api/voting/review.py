@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from vote_api.core.audit import record
+from vote_api.core.audit import AuditAction, record
 from vote_api.core.csvcells import safe_row
 from vote_api.core.errors import APIError
 from vote_api.core.timeutil import from_db, to_db
@@ -68,7 +68,14 @@ def export_csv(session: Session, ballot_id: str, *, actor: str, now: datetime) -
                 ]
             )
         )
-    record(session, at=now, actor=actor, action="votes.export", target=ballot_id, rows=len(rows))
+    record(
+        session,
+        at=now,
+        actor=actor,
+        action=AuditAction.VOTES_EXPORT,
+        target=ballot_id,
+        rows=len(rows),
+    )
     session.commit()
     return out.getvalue()
 
@@ -96,7 +103,7 @@ def invalidate(
         session,
         at=now,
         actor=actor,
-        action="vote.invalidate",
+        action=AuditAction.VOTE_INVALIDATE,
         target=f"vote:{vote_id}",
         ballot=ballot_id,
         receipt_digest=digest,
@@ -133,7 +140,7 @@ def invalidate_cluster(
         session,
         at=now,
         actor=actor,
-        action="cluster.invalidate",
+        action=AuditAction.CLUSTER_INVALIDATE,
         target=f"ballot:{ballot_id}",
         cluster=cluster.id,
         kind=cluster.kind.value,

@@ -26,7 +26,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 IMAGE_SIZE = (180, 64)
-log = logging.getLogger("vote_api.core.rendering")
+log = logging.getLogger("vote_api.core.captcha.drawing")
 #: Layout, colours, speed, pitch and noise of each challenge (never the answer itself).
 _RANDOM = random.SystemRandom()
 

@@ -1,116 +1,83 @@
-"""Who a voter is, as a strategy: the vote logic sees only a keyed hash of the identity.
+"""The ``device`` proof: a signed random voter token in an HttpOnly cookie (low-stakes ballots).
 
-The one strategy today is a signed random voter token in an HttpOnly cookie. A phone number
-verified by SMS code can be added later as another ``VoterIdentity`` whose key is the keyed
-hash of the number, without touching the vote logic.
+Every vote also reads it, whatever its ballot's method: the device is a review trait.
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
-import hashlib
-import hmac
-import ipaddress
 import secrets
-from dataclasses import dataclass
-from typing import Protocol
+from datetime import datetime
+from typing import ClassVar
 
-from fastapi import Request, Response
+from fastapi import APIRouter, Request, Response
 
+from award.models import Ballot, VoterProof
+from vote_api.core.cookies import Cookie, SignedValue, is_https
 from vote_api.core.settings import IPNetwork
+from vote_api.voting.proofs.method import Proof, ProofSetup, Voter, keyed_hash
 
 COOKIE_NAME = "szmqa_voter"
 COOKIE_PATH = "/api"
 _TOKEN_BYTES = 18
 
 
-def keyed_hash(secret: bytes, purpose: str, value: str) -> str:
-    """HMAC-SHA256 of ``value`` under the service secret, separated by purpose (hex)."""
-    return hmac.new(secret, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
-
-
-@dataclass(frozen=True)
-class Voter:
-    """A recognised voter: the keyed hash that votes are stored under, and a token to hand out."""
-
-    key: str
-    new_token: str | None = None
-
-
-class VoterIdentity(Protocol):
-    """A way of recognising a voter across requests."""
-
-    def identify(self, request: Request) -> Voter:
-        """The voter making the request; a new visitor gets a fresh identity."""
-        ...
-
-    def remember(self, request: Request, response: Response, voter: Voter) -> None:
-        """Let the client keep a new identity (e.g. set its cookie); no-op for a known one."""
-        ...
-
-
-class CookieVoterIdentity:
+class DeviceProof:
     """A random voter token, signed with HMAC-SHA256, kept in an HttpOnly SameSite=Lax cookie."""
 
-    name = "cookie"
+    name: ClassVar[VoterProof] = VoterProof.DEVICE
+    router: ClassVar[APIRouter | None] = None
+    verifies: ClassVar[bool] = False
+    #: What the voter key's hash is separated by (kept from the first release: keys stay valid).
+    _KEY_PURPOSE = "voter:cookie"
 
     def __init__(self, secret: bytes, max_age_days: int, trusted_proxies: list[IPNetwork]) -> None:
         self._secret = secret
-        self._max_age = max_age_days * 86400
+        self._signed = SignedValue(secret, "voter-cookie")
+        self._cookie = Cookie(COOKIE_NAME, COOKIE_PATH, "lax", max_age=max_age_days * 86400)
         self._trusted_proxies = trusted_proxies
 
-    def _sign(self, token: str) -> str:
-        mac = hmac.new(self._secret, f"voter-cookie\x00{token}".encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
+    @classmethod
+    def build(cls, setup: ProofSetup) -> DeviceProof:
+        """The device proof of an app's settings."""
+        settings = setup.settings
+        return cls(settings.secret, settings.voter_cookie_days, settings.trusted_proxies)
+
+    @property
+    def label(self) -> str:
+        """What the vote page tells the voter."""
+        return self.name.label
 
     def token_from_cookie(self, value: str | None) -> str | None:
         """The token of a well-signed cookie value, or None for a missing or forged one."""
-        if not value or value.count(".") != 1:
-            return None
-        token, signature = value.split(".")
-        if not token or not hmac.compare_digest(signature, self._sign(token)):
-            return None
-        return token
+        return self._signed.unsign(value)
 
     def cookie_value(self, token: str) -> str:
         """The signed cookie value for a token."""
-        return f"{token}.{self._sign(token)}"
+        return self._signed.sign(token)
 
     def key_for(self, token: str) -> str:
         """The keyed hash votes of this token are stored under."""
-        return keyed_hash(self._secret, f"voter:{self.name}", token)
+        return keyed_hash(self._secret, self._KEY_PURPOSE, token)
 
     def identify(self, request: Request) -> Voter:
         """The voter of a valid cookie, or a new voter with a fresh token."""
-        token = self.token_from_cookie(request.cookies.get(COOKIE_NAME))
+        token = self.token_from_cookie(self._cookie.read(request))
         if token is not None:
             return Voter(key=self.key_for(token))
         token = secrets.token_urlsafe(_TOKEN_BYTES)
         return Voter(key=self.key_for(token), new_token=token)
 
-    def _is_https(self, request: Request) -> bool:
-        """Whether the client used https (as the request says, or a trusted proxy tells)."""
-        if request.url.scheme == "https":
-            return True
-        forwarded = request.headers.get("x-forwarded-proto", "").split(",")[-1].strip().lower()
-        if forwarded != "https" or request.client is None:
-            return False
-        with contextlib.suppress(ValueError):
-            peer = ipaddress.ip_address(request.client.host)
-            return any(peer in network for network in self._trusted_proxies)
-        return False
-
     def remember(self, request: Request, response: Response, voter: Voter) -> None:
         """Set the cookie of a new voter (Secure when the request came over https)."""
         if voter.new_token is None:
             return
-        response.set_cookie(
-            COOKIE_NAME,
-            self.cookie_value(voter.new_token),
-            max_age=self._max_age,
-            path=COOKIE_PATH,
-            httponly=True,
-            samesite="lax",
-            secure=self._is_https(request),
-        )
+        secure = is_https(request, self._trusted_proxies)
+        self._cookie.set(response, self.cookie_value(voter.new_token), secure=secure)
+
+    def prove(self, request: Request, ballot: Ballot, now: datetime, device: Voter) -> Proof:
+        """The device itself is the voter."""
+        return Proof(voter_key=device.key)
+
+    def known(self, request: Request, now: datetime, device: Voter) -> Proof | None:
+        """The device's proof, unless it is new (a new visitor has not voted)."""
+        return None if device.new_token is not None else Proof(voter_key=device.key)

@@ -20,8 +20,8 @@ from vote_api.core import rawsql
 from vote_api.core.errors import APIError
 from vote_api.core.timeutil import from_db, to_db
 from vote_api.voting.casting import beijing_day
-from vote_api.voting.identity import keyed_hash
 from vote_api.voting.models import SmsCode, SmsQuota
+from vote_api.voting.proofs.method import keyed_hash
 
 CODE_DIGITS = 6
 CODE_TTL = timedelta(minutes=5)

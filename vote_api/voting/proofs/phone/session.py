@@ -8,15 +8,15 @@ number itself is never in it. Votes on a phone ballot are stored under the keyed
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fastapi import Request, Response
 
+from vote_api.core.cookies import Cookie, SignedValue, is_https
 from vote_api.core.errors import APIError
+from vote_api.core.settings import IPNetwork
 
 COOKIE_NAME = "szmqa_phone"
 COOKIE_PATH = "/api"
@@ -37,12 +37,12 @@ class VerifiedPhone:
 class PhoneSessions:
     """Issues and reads the signed session cookie of a verified number."""
 
-    def __init__(self, secret: bytes) -> None:
-        self._secret = secret
-
-    def _sign(self, payload: bytes) -> str:
-        mac = hmac.new(self._secret, b"phone-session\x00" + payload, hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
+    def __init__(self, secret: bytes, trusted_proxies: list[IPNetwork]) -> None:
+        self._signed = SignedValue(secret, "phone-session")
+        self._cookie = Cookie(
+            COOKIE_NAME, COOKIE_PATH, "strict", max_age=int(SESSION_TTL.total_seconds())
+        )
+        self._trusted_proxies = trusted_proxies
 
     def cookie_value(self, phone: VerifiedPhone) -> str:
         """The signed cookie value of a verified number."""
@@ -50,16 +50,12 @@ class PhoneSessions:
             [phone.key, phone.segment, phone.block, phone.special, phone.until.isoformat()],
             separators=(",", ":"),
         ).encode()
-        payload = base64.urlsafe_b64encode(body).rstrip(b"=")
-        return f"{payload.decode('ascii')}.{self._sign(payload)}"
+        return self._signed.sign(base64.urlsafe_b64encode(body).rstrip(b"=").decode("ascii"))
 
     def read(self, request: Request, now: datetime) -> VerifiedPhone | None:
         """The verified number of the request's cookie, or None (missing, forged or expired)."""
-        value = request.cookies.get(COOKIE_NAME, "")
-        if value.count(".") != 1:
-            return None
-        payload, signature = value.split(".")
-        if not hmac.compare_digest(signature, self._sign(payload.encode("ascii", "replace"))):
+        payload = self._signed.unsign(self._cookie.read(request))
+        if payload is None:
             return None
         try:
             padded = payload + "=" * (-len(payload) % 4)
@@ -85,13 +81,5 @@ class PhoneSessions:
 
     def remember(self, request: Request, response: Response, phone: VerifiedPhone) -> None:
         """Set the session cookie (Secure over https), until the session ends."""
-        response.set_cookie(
-            COOKIE_NAME,
-            self.cookie_value(phone),
-            max_age=int(SESSION_TTL.total_seconds()),
-            path=COOKIE_PATH,
-            httponly=True,
-            samesite="strict",
-            secure=request.url.scheme == "https"
-            or request.headers.get("x-forwarded-proto", "").split(",")[-1].strip() == "https",
-        )
+        secure = is_https(request, self._trusted_proxies)
+        self._cookie.set(response, self.cookie_value(phone), secure=secure)
