@@ -257,11 +257,14 @@ def check_quotas(item: YearFile) -> Iterator[Problem]:
         counted = [
             (entry, entrant)
             for entry, entrant in stage_entries(item.data, stage)
-            if entry.level not in (None, Level.SPECIAL)
+            if entry.level is not None
+            and entry.level is not Level.SPECIAL
             and not entry.repeat
             and level_allowed(entrant.category, entry.level)
         ]
-        per_level = Counter((entrant.category, entry.level) for entry, entrant in counted)
+        per_level = Counter(
+            (entrant.category, level) for entry, entrant in counted if (level := entry.level)
+        )
         for (category, level), count in sorted(per_level.items()):
             quota = QUOTAS[category].get(level, 0)
             if count > quota:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -65,7 +65,7 @@ CREDIT_CODE_AS_NUMBER = (
 )
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     loc = error.get("loc", ())
     if loc and loc[-1] == "credit_code" and kind == "string_type":

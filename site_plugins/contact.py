@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -41,7 +42,7 @@ class Contact:
         return [(label, text) for label, text in pairs if text]
 
 
-def read_contact(extra: dict[str, Any]) -> Contact:
+def read_contact(extra: Mapping[str, Any]) -> Contact:
     """The ``extra.contact`` mapping of mkdocs.yml, checked; a bad value stops the build in Chinese."""
     raw = extra.get("contact") or {}
     if not isinstance(raw, dict):

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -103,7 +104,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from vote_api.core.settings import Settings
     from vote_api.main import create_app
 
-    overrides: dict[str, object] = {"site_dir": args.site.resolve()}
+    overrides: dict[str, Any] = {"site_dir": args.site.resolve()}
     if demo_dir is not None:
         overrides["demo_dir"] = demo_dir.resolve()
     app = create_app(Settings(**overrides))

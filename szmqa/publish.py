@@ -137,7 +137,9 @@ def publish(
         try:
             build_into(staging / "site", source, demo_dir)
             for origin, kept in ((docs, "content"), (demo_dir, "demo")):
-                for folder in (YEARS_FOLDER, NOTICES_FOLDER) if origin else ():
+                if origin is None:
+                    continue
+                for folder in (YEARS_FOLDER, NOTICES_FOLDER):
                     if (origin / folder).is_dir():
                         shutil.copytree(origin / folder, staging / kept / folder)
                     else:

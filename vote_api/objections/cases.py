@@ -69,7 +69,9 @@ def follow_up(
 ) -> dict[str, Any]:
     """The status and reply of a case, for its reporter; a wrong key is the same 404 as no case."""
     number = normalise_case_number(case_number)
-    case = session.exec(select(ObjectionCase).where(ObjectionCase.case_number == number)).first()
+    case = session.exec(
+        select(ObjectionCase).where(col(ObjectionCase.case_number) == number)
+    ).first()
     stored = case.key_hash if case is not None else None
     if not objections.sealer.key_matches(number, normalise_key(key), stored) or case is None:
         raise NOT_FOUND
@@ -105,11 +107,11 @@ def find_cases(session: Session, filters: CaseFilter) -> tuple[list[ObjectionCas
     """Cases matching the filters, newest first, with the number of files of each."""
     query = select(ObjectionCase)
     if filters.notice:
-        query = query.where(ObjectionCase.notice_id == filters.notice)
+        query = query.where(col(ObjectionCase.notice_id) == filters.notice)
     if filters.entrant:
-        query = query.where(ObjectionCase.entrant_id == filters.entrant)
+        query = query.where(col(ObjectionCase.entrant_id) == filters.entrant)
     if filters.status:
-        query = query.where(ObjectionCase.status == filters.status.value)
+        query = query.where(col(ObjectionCase.status) == filters.status.value)
     query = query.order_by(col(ObjectionCase.received_at).desc(), col(ObjectionCase.id).desc())
     cases = list(session.exec(query.offset(filters.offset).limit(filters.limit)).all())
     ids = [c.id for c in cases]
@@ -150,7 +152,9 @@ def summary(case: ObjectionCase, content: Content, file_count: int) -> dict[str,
 def get_case(session: Session, case_number: str) -> ObjectionCase:
     """A case by number, or 404."""
     number = normalise_case_number(case_number)
-    case = session.exec(select(ObjectionCase).where(ObjectionCase.case_number == number)).first()
+    case = session.exec(
+        select(ObjectionCase).where(col(ObjectionCase.case_number) == number)
+    ).first()
     if case is None:
         raise APIError(404, "case_not_found", f"没有编号为 {number} 的异议案件")
     return case
@@ -169,10 +173,14 @@ def read_case(
     sealer = objections.sealer
     number = case.case_number
     files = session.exec(
-        select(ObjectionFile).where(ObjectionFile.case_id == case.id).order_by(ObjectionFile.id)
+        select(ObjectionFile)
+        .where(col(ObjectionFile.case_id) == case.id)
+        .order_by(col(ObjectionFile.id))
     ).all()
     events = session.exec(
-        select(ObjectionEvent).where(ObjectionEvent.case_id == case.id).order_by(ObjectionEvent.id)
+        select(ObjectionEvent)
+        .where(col(ObjectionEvent.case_id) == case.id)
+        .order_by(col(ObjectionEvent.id))
     ).all()
     audit.record(session, at=now, actor=actor, action=AuditAction.OBJECTION_READ, target=number)
     session.commit()
@@ -230,7 +238,9 @@ def file_for_download(
     """A case's file record for download (404 if missing or purged); the download is audited."""
     case = get_case(session, case_number)
     row = session.exec(
-        select(ObjectionFile).where(ObjectionFile.id == file_id, ObjectionFile.case_id == case.id)
+        select(ObjectionFile).where(
+            col(ObjectionFile.id) == file_id, col(ObjectionFile.case_id) == case.id
+        )
     ).first()
     if row is None:
         raise APIError(
@@ -267,7 +277,7 @@ def open_cases(session: Session) -> list[tuple[datetime, CaseStatus]]:
     """When each case not yet closed was received, and its status."""
     rows = session.exec(
         select(ObjectionCase.received_at, ObjectionCase.status).where(
-            ObjectionCase.status != CaseStatus.CLOSED.value
+            col(ObjectionCase.status) != CaseStatus.CLOSED.value
         )
     ).all()
     return [(from_db(received), CaseStatus(status)) for received, status in rows]

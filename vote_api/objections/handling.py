@@ -14,6 +14,7 @@ from award.content import Content
 from vote_api.core import audit
 from vote_api.core.audit import AuditAction
 from vote_api.core.csvcells import safe_row
+from vote_api.core.db import changed_rows
 from vote_api.core.errors import APIError
 from vote_api.core.timeutil import to_db
 from vote_api.objections.cases import CaseFilter, find_cases, get_case, summary
@@ -62,12 +63,13 @@ def move_case(
     if reply:
         values["reply_sealed"] = sealer.seal_text(reply, sealed_context(number, "reply"))
         values["replied_at"] = to_db(now)
-    moved = session.execute(
+    moved = changed_rows(
+        session,
         update(ObjectionCase)
         .where(col(ObjectionCase.id) == case.id, col(ObjectionCase.status) == current.value)
-        .values(**values)
+        .values(**values),
     )
-    if moved.rowcount != 1:  # someone else moved it meanwhile
+    if moved != 1:  # someone else moved it meanwhile
         session.rollback()
         raise APIError(409, "case_changed", f"案件 {number} 刚被他人处理，请刷新后重试")
     assert case.id is not None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from vote_api.core.audit import AuditAction, AuditEntry, record
 from vote_api.core.deps import AdminDep, DatabaseDep, NowDep, require_admin
@@ -168,10 +169,10 @@ async def audit_log(
     """The append-only log of admin actions, newest first."""
 
     def work(session: Session) -> list[AuditEntryOut]:
-        query = select(AuditEntry).order_by(AuditEntry.id.desc())  # type: ignore[union-attr]
+        query = select(AuditEntry).order_by(col(AuditEntry.id).desc())
         if before is not None:
-            query = query.where(AuditEntry.id < before)  # type: ignore[operator]
-        rows = session.execute(query.limit(limit)).scalars().all()
+            query = query.where(col(AuditEntry.id) < before)
+        rows: Sequence[AuditEntry] = session.execute(query.limit(limit)).scalars().all()
         return [
             AuditEntryOut(
                 id=row.id or 0,

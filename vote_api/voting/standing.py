@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
 from award.windows import WindowState
 from vote_api.core.limits import RECEIPT_LIMIT, rate_limit
@@ -31,10 +32,10 @@ class StandingOut(BaseModel):
 def has_voted(session: Session, ballot_id: str, voter_key: str, period_key: str) -> bool:
     """Whether a vote of this voter is stored for the ballot and period."""
     row = session.execute(
-        select(Vote.id).where(
-            Vote.ballot_id == ballot_id,
-            Vote.voter_key == voter_key,
-            Vote.period_key == period_key,
+        select(col(Vote.id)).where(
+            col(Vote.ballot_id) == ballot_id,
+            col(Vote.voter_key) == voter_key,
+            col(Vote.period_key) == period_key,
         )
     ).first()
     return row is not None

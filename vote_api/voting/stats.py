@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -34,8 +35,8 @@ def votes_between(session: Session, ballot_id: str, start: datetime, end: dateti
 def votes_per_hour(session: Session, ballot_id: str, day: date) -> list[int]:
     """Valid votes of a ballot in each hour (0-23) of a Shanghai day."""
     start, end = day_bounds(day)
-    moments = session.execute(
-        select(Vote.created_at).where(
+    moments: Iterable[datetime] = session.execute(
+        select(col(Vote.created_at)).where(
             col(Vote.ballot_id) == ballot_id,
             col(Vote.invalidated_at).is_(None),
             col(Vote.created_at) >= to_db(start),
@@ -52,12 +53,12 @@ def recent_votes(
     """The latest votes of a ballot (or the one ``vote_id``): id, time, choices, invalidation."""
     query = (
         select(
-            Vote.id,
-            Vote.created_at,
-            Vote.choices,
-            Vote.receipt_digest,
-            Vote.invalidated_at,
-            Vote.invalidated_reason,
+            col(Vote.id),
+            col(Vote.created_at),
+            col(Vote.choices),
+            col(Vote.receipt_digest),
+            col(Vote.invalidated_at),
+            col(Vote.invalidated_reason),
         )
         .where(col(Vote.ballot_id) == entry.id)
         .order_by(col(Vote.id).desc())
@@ -65,7 +66,7 @@ def recent_votes(
     )
     if vote_id is not None:
         query = query.where(col(Vote.id) == vote_id)
-    rows = session.execute(query).all()
+    rows: Sequence[Any] = session.execute(query).all()
     return [
         {
             "id": found_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -40,7 +41,7 @@ def audit_entries(session: Session, filters: AuditFilter) -> tuple[list[dict[str
     """A page of the audit log, newest first, and whether there is a next page."""
     query = select(AuditEntry)
     if filters.actor:
-        query = query.where(AuditEntry.actor == filters.actor)
+        query = query.where(col(AuditEntry.actor) == filters.actor)
     if filters.action:
         query = query.where(col(AuditEntry.action).startswith(filters.action))
     if filters.target:
@@ -50,7 +51,7 @@ def audit_entries(session: Session, filters: AuditFilter) -> tuple[list[dict[str
     if filters.until:
         query = query.where(col(AuditEntry.at) < to_db(day_bounds(filters.until)[1]))
     offset = (filters.page - 1) * AUDIT_PAGE_SIZE
-    rows = (
+    rows: Sequence[AuditEntry] = (
         session.execute(
             query.order_by(col(AuditEntry.id).desc()).offset(offset).limit(AUDIT_PAGE_SIZE + 1)
         )
@@ -83,7 +84,7 @@ def _detail_text(stored: str) -> str:
 
 def audit_actors(session: Session) -> list[str]:
     """Every name that appears in the audit log (for the filter's choices)."""
-    return sorted(session.execute(select(AuditEntry.actor).distinct()).scalars().all())
+    return sorted(session.execute(select(col(AuditEntry.actor)).distinct()).scalars().all())
 
 
 @router.get("/audit")

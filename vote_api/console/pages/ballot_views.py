@@ -65,7 +65,7 @@ def window_days(entry: BallotEntry) -> list[date]:
     """The Shanghai dates a ballot's window touches."""
     first = entry.ballot.opens.astimezone(SHANGHAI).date()
     last = (entry.ballot.closes - timedelta(seconds=1)).astimezone(SHANGHAI).date()
-    days = []
+    days: list[date] = []
     day = first
     while day <= last and len(days) < 120:
         days.append(day)

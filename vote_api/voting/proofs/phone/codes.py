@@ -17,6 +17,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from vote_api.core import rawsql
+from vote_api.core.db import changed_rows
 from vote_api.core.errors import APIError
 from vote_api.core.timeutil import from_db, to_db
 from vote_api.voting.casting import beijing_day
@@ -131,11 +132,12 @@ def check_code(session: Session, secret: bytes, key: str, code: str, now: dateti
             400, "sms_code_expired", "验证码已失效（有效期 5 分钟）或尚未获取，请重新获取验证码"
         )
     tries_before = row.attempts
-    tried = session.execute(
+    tried = changed_rows(
+        session,
         update(SmsCode)
         .where(col(SmsCode.id) == row.id, col(SmsCode.attempts) < MAX_TRIES)
-        .values(attempts=SmsCode.attempts + 1)
-    ).rowcount
+        .values(attempts=SmsCode.attempts + 1),
+    )
     if tried != 1:
         session.execute(update(SmsCode).where(col(SmsCode.id) == row.id).values(used=True))
         session.commit()
