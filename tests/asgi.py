@@ -1,6 +1,6 @@
 """A test-only ASGI entry for server subprocesses: the real app, a fixed clock, known captchas.
 
-``uvicorn --factory tests.vote.asgi:app`` reads the usual SZMQA_* variables, plus
+``uvicorn --factory tests.asgi:app`` reads the usual SZMQA_* variables, plus
 ``SZMQA_TEST_NOW`` (ISO date-time) for the clock. Never used outside the tests.
 """
 
@@ -11,7 +11,7 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
-from tests.vote.support import NOW, known_answer
+from tests.factories import NOW, known_answer
 from vote_api.core.settings import Settings
 from vote_api.main import create_app
 

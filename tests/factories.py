@@ -93,9 +93,11 @@ def make_settings(root: Path, demo_dir: Path | None, **overrides: Any) -> Settin
     return Settings(**values)
 
 
-#: The objection tests' small limits, so that refusals need only small files.
+#: The objection tests' settings: small limits, so that refusals need only small files, and
+#: no rate limits (the tests that check them turn them on).
 KiB = 1024
-OBJECTION_LIMITS: dict[str, Any] = {
+OBJECTION_SETTINGS: dict[str, Any] = {
+    "ratelimit_enabled": False,
     "objection_max_files": 3,
     "objection_max_file_bytes": 256 * KiB,
     "objection_max_request_bytes": 1024 * KiB,
@@ -229,6 +231,14 @@ def build_app(
 ) -> FastAPI:
     """The service with a test clock and known captcha answers."""
     return create_app(settings, clock=clock, captcha_answers=known_answer, human_check=human_check)
+
+
+def site_service(
+    root: Path, demo_dir: Path, site_dir: Path, clock: Clock | None = None, **overrides: Any
+) -> FastAPI:
+    """The built site and the service from one app, as ./run.sh serves them."""
+    settings = make_settings(root, demo_dir, site_dir=site_dir, **overrides)
+    return build_app(settings, clock or Clock(NOW))
 
 
 class Apps:

@@ -9,10 +9,8 @@ from collections.abc import Iterator
 from fastapi.routing import APIRoute
 
 from szmqa.cli import parser
-from tests.console.support import app_routes
+from tests.factories import ROOT, Env, app_routes
 from vote_api.core.settings import Settings
-
-from .conftest import ROOT, Env
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

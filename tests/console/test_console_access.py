@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from fastapi.routing import APIRoute
 from sqlmodel import select
 from starlette.routing import Mount
 
+from tests.factories import CULTURE, Console, Person, app_routes, csrf_of
 from vote_api.console.accounts import MAX_FAILURES, SIGN_IN_REFUSED
 from vote_api.console.guard import PUBLIC_ROUTES
 from vote_api.console.models import Role, Staff
@@ -21,8 +21,6 @@ from vote_api.core.audit import AuditEntry
 from vote_api.core.state import core_state
 from vote_api.objections.models import ObjectionCase
 from vote_api.voting.models import Vote
-
-from .support import CULTURE, Console, Person, app_routes, csrf_of, make_console
 
 
 def required_role(route: APIRoute) -> Role | None:
@@ -43,11 +41,6 @@ def console_routes(app: Any) -> Iterator[tuple[str, str, Role | None]]:
         if isinstance(route, APIRoute) and path.startswith("/admin"):
             for method in sorted(route.methods - {"HEAD"}):
                 yield method, path, required_role(route)
-
-
-@pytest.fixture
-def console(tmp_path: Path, demo_dir: Path) -> Console:
-    return make_console(tmp_path, demo_dir)
 
 
 @pytest.fixture

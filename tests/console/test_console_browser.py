@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from tests.factories import CONSOLE_PDF, ECOLOGY, NAME, NOW, Console, make_console
 from vote_api.console import accounts, totp
 from vote_api.console.models import Role
 from vote_api.console.qr import qr_svg
@@ -21,8 +22,6 @@ from vote_api.core.state import core_state
 from vote_api.core.timeutil import to_db
 from vote_api.voting.deps import voting_of
 from vote_api.voting.models import Vote
-
-from .support import ECOLOGY, NOW, PDF, REPORTER, Console, make_console
 
 pytestmark = pytest.mark.browser
 
@@ -104,16 +103,16 @@ def test_console_browser_enrol_sign_in_handle_objection_invalidate_vote_sign_out
     page.get_by_role("link", name="异议案件").first.click()
     page.get_by_role("link", name=case_number).click()
     page.wait_for_url(f"**/admin/objections/{case_number}")
-    assert REPORTER not in page.content()
+    assert NAME not in page.content()
     assert "安全生产" in page.inner_text("#case-statement")
     page.get_by_role("button", name="显示异议人信息").click()
-    assert REPORTER in page.inner_text("#case-reporter")
+    assert NAME in page.inner_text("#case-reporter")
     shot(page, "04-case-revealed")
     with page.expect_download() as download_info:
         page.locator("#case-files a").first.click()
     download = download_info.value
     assert download.suggested_filename == "处罚决定书.pdf"
-    assert Path(download.path()).read_bytes() == PDF
+    assert Path(download.path()).read_bytes() == CONSOLE_PDF
 
     page.get_by_role("button", name="改为“核查中”").click()
     assert page.inner_text("#case-status") == "核查中"

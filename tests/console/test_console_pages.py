@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from tests.factories import CONSOLE_PDF, CULTURE, ECOLOGY, NAME, Console, csrf_of, make_console
 from vote_api.console import totp
 from vote_api.console.models import Role, Staff
 from vote_api.console.schemas import REASON_MAX
@@ -21,13 +22,6 @@ from vote_api.core.timeutil import to_db
 from vote_api.objections.models import ObjectionCase, ObjectionEvent
 from vote_api.voting.deps import voting_of
 from vote_api.voting.models import Vote
-
-from .support import CULTURE, ECOLOGY, PDF, REPORTER, Console, csrf_of, make_console
-
-
-@pytest.fixture
-def console(tmp_path: Path, demo_dir: Path) -> Console:
-    return make_console(tmp_path, demo_dir)
 
 
 def _actions(console: Console, action: str) -> list[tuple[str, str]]:
@@ -129,18 +123,18 @@ def test_console_personal_data_only_on_reveal_and_every_reveal_audited(console: 
     handler = console.signed_in(console.enrol("办理丙", Role.HANDLER))
     number = console.file_objection()["case_number"]
     page = handler.get(f"/admin/objections/{number}")
-    assert page.status_code == 200 and REPORTER not in page.text and "13912345678" not in page.text
+    assert page.status_code == 200 and NAME not in page.text and "13912345678" not in page.text
     for _ in range(2):
         shown = handler.post(
             f"/admin/objections/{number}/reveal", data={"csrf": csrf_of(page.text)}
         )
-        assert REPORTER in shown.text and "13912345678" in shown.text
+        assert NAME in shown.text and "13912345678" in shown.text
         assert shown.headers["cache-control"] == "no-store"
     assert _actions(console, "objection.reveal") == [("办理丙", number)] * 2
     link = re.search(r'href="(/admin/objections/[^"]+/files/\d+)"', page.text)
     assert link is not None
     download = handler.get(link.group(1))
-    assert download.content == PDF
+    assert download.content == CONSOLE_PDF
     assert download.headers["content-disposition"].startswith("attachment;")
     assert "sandbox" in download.headers["content-security-policy"]
     assert handler.get(f"/admin/objections/{number}/files/999").status_code == 404
@@ -408,3 +402,21 @@ def test_console_a_cluster_is_shown_and_invalidated_whole_after_confirmation(
         },
     )
     assert refused.status_code == 403
+
+
+def test_console_audit_page_names_every_action_in_chinese(console: Console) -> None:
+    from vote_api.console.render import ACTION_LABELS
+    from vote_api.core.audit import AuditAction, record
+
+    assert set(ACTION_LABELS) == set(AuditAction)
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in ACTION_LABELS.values())
+    with core_state(console.app).db.session() as session:
+        for action in AuditAction:
+            record(session, at=console.clock(), actor="脚本", action=action, target=action.value)
+        session.commit()
+    reader = console.signed_in(console.enrol("观察己", Role.OBSERVER))
+    page = reader.get("/admin/audit", params={"actor": "脚本"})
+    shown = re.findall(r"<td>([^<]+)<br><code class=\"hint\">([^<]+)</code>", page.text)
+    assert {code: label for label, code in shown} == {
+        action.value: ACTION_LABELS[action] for action in AuditAction
+    }

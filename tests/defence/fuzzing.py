@@ -15,14 +15,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from tests.conftest import Clock
-from tests.vote.support import NOW, known_answer
+from tests.factories import NOW, ROOT, Clock, build_app, make_settings
 from vote_api.core.auth import create_token
-from vote_api.core.settings import Settings
 from vote_api.core.state import core_state
-from vote_api.main import create_app
 
-ROOT = Path(__file__).resolve().parents[2]
 #: No 5xx; every answer has the documented content type and, where documented, schema.
 FUZZ_CHECKS = ("not_a_server_error", "content_type_conformance", "response_schema_conformance")
 PHASES = "examples,coverage,fuzzing"
@@ -30,14 +26,13 @@ PHASES = "examples,coverage,fuzzing"
 
 def fuzz_app(folder: Path, demo_dir: Path, database_url: str | None = None) -> tuple[FastAPI, str]:
     """The service over the demo content (SQLite unless given), rate limits off, an admin token."""
-    settings = Settings(
+    settings = make_settings(
+        folder,
+        demo_dir,
         database_url=database_url or f"sqlite:///{folder}/fuzz.db",
-        demo_dir=demo_dir,
-        content_dir=ROOT / "docs",
-        data_dir=folder / "var",
         ratelimit_enabled=False,
     )
-    app = create_app(settings, clock=Clock(NOW), captcha_answers=known_answer)
+    app = build_app(settings, Clock(NOW))
     with core_state(app).db.session() as session:
         token = create_token(session, "fuzz", NOW)
     return app, token

@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Env
-from .support import CULTURE
+from tests.factories import CULTURE, Env
 
 CAPTCHA = {"purpose": "vote", "target": CULTURE, "kind": "image"}
 

@@ -7,10 +7,8 @@ import io
 
 import pytest
 
+from tests.factories import CULTURE, Apps
 from vote_api.core.csvcells import FORMULA_PREFIXES, safe_cell
-
-from .conftest import AppFactory
-from .support import CULTURE
 
 PAYLOADS = {
     "=": '=HYPERLINK("http://evil.example","点此")',
@@ -38,7 +36,7 @@ def test_csv_cells_plain_text_numbers_and_dates_unchanged() -> None:
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@"])
 def test_csv_cells_votes_export_neutralises_the_invalidation_reason(
-    make_env: AppFactory, prefix: str
+    make_env: Apps, prefix: str
 ) -> None:
     env = make_env()
     assert env.vote(CULTURE).status_code == 201

@@ -13,8 +13,8 @@ import pytest
 from fastapi import FastAPI
 
 from tests.conftest import LiveServer
+from tests.defence.fuzzing import fuzz_app, run_schemathesis
 from tests.migrations.databases import postgres_schema
-from tests.vote.fuzzing import fuzz_app, run_schemathesis
 
 #: Examples per operation in the suite (bench/fuzz_api.py runs hundreds).
 SUITE_EXAMPLES = 10

@@ -12,25 +12,14 @@ from typing import Any
 
 import pytest
 
+from tests.factories import Apps, Env, site_service
 from vote_api.core.csp import SitePolicy
-from vote_api.core.settings import Settings
-from vote_api.main import create_app
-
-from .conftest import ROOT, AppFactory, Clock, Env
-from .support import NOW, known_answer
 
 
 @pytest.fixture
 def site_app(tmp_path: Path, demo_dir: Path, demo_site: Path) -> Any:
     """The built demo site and the service from one app, as ./run.sh serves them."""
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/headers.db",
-        demo_dir=demo_dir,
-        site_dir=demo_site,
-        content_dir=ROOT / "docs",
-        data_dir=tmp_path / "var",
-    )
-    return create_app(settings, clock=Clock(NOW), captcha_answers=known_answer)
+    return site_service(tmp_path, demo_dir, demo_site)
 
 
 @pytest.mark.parametrize(
@@ -92,7 +81,7 @@ def test_headers_site_pages_run_under_their_csp_in_chromium(
     assert any("Content Security Policy" in v for v in violations)
 
 
-def test_headers_docs_off_in_production(make_env: AppFactory) -> None:
+def test_headers_docs_off_in_production(make_env: Apps) -> None:
     env = make_env(environment="production", secret_key="s" * 40, encryption_key="e" * 40)
     assert env.client.get("/api/docs").status_code == 404
     assert env.client.get("/api/docs/assets/swagger-ui-bundle.js").status_code == 404

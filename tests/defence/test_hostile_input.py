@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import Env
+from tests.factories import Env
 
 BALLOT_VOTES = "/api/ballots/2026-culture/votes"
 

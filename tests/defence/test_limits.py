@@ -11,11 +11,9 @@ import pytest
 from starlette.requests import Request
 
 from tests.conftest import free_port
+from tests.factories import CULTURE, Apps, Env, per_minute
 from vote_api.core.client import client_address
 from vote_api.core.limits import AUDIO_CAPTCHA_LIMIT, CAPTCHA_LIMIT, RECEIPT_LIMIT, VOTE_LIMIT
-
-from .conftest import AppFactory, Env
-from .support import CULTURE, per_minute
 
 TRUSTED = [ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("::1/128")]
 
@@ -76,7 +74,7 @@ def test_limits_receipt_check_limited(env: Env) -> None:
     assert refused.status_code == 429 and "retry-after" in refused.headers
 
 
-def test_limits_switched_off_by_the_setting(make_env: AppFactory) -> None:
+def test_limits_switched_off_by_the_setting(make_env: Apps) -> None:
     env = make_env(ratelimit_enabled=False)
     for _ in range(per_minute(RECEIPT_LIMIT) + 5):
         assert env.client.get("/api/receipts/ACDE-FHJK-MNPR-TUVW").status_code == 404
@@ -91,7 +89,7 @@ def hammer(url: str, count: int, headers: dict[str, str]) -> list[int]:
 
 
 def test_limits_over_http_forged_header_from_untrusted_peer_shares_one_limit(
-    make_env: AppFactory, live_server: Any
+    make_env: Apps, live_server: Any
 ) -> None:
     env = make_env()  # 127.0.0.1 is not a trusted proxy
     server = live_server(env.app)  # uvicorn's own X-Forwarded-For handling is off
@@ -103,7 +101,7 @@ def test_limits_over_http_forged_header_from_untrusted_peer_shares_one_limit(
 
 
 def test_limits_over_http_trusted_proxy_limits_each_forwarded_client(
-    make_env: AppFactory, live_server: Any
+    make_env: Apps, live_server: Any
 ) -> None:
     env = make_env(trusted_proxies="127.0.0.1")
     server = live_server(env.app)  # uvicorn's own X-Forwarded-For handling is off
@@ -114,7 +112,7 @@ def test_limits_over_http_trusted_proxy_limits_each_forwarded_client(
 
 
 def test_limits_redis_down_falls_back_to_memory_never_a_500(
-    make_env: AppFactory, caplog: pytest.LogCaptureFixture
+    make_env: Apps, caplog: pytest.LogCaptureFixture
 ) -> None:
     dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     env = make_env(ratelimit_storage_uri=dead)

@@ -10,12 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from .conftest import AppFactory, Env
-from .support import CULTURE
+from tests.factories import CULTURE, Apps, Env
 
 
 @pytest.fixture
-def env(make_env: AppFactory, database_url: str) -> Env:
+def env(make_env: Apps, database_url: str) -> Env:
     """The demo app on a fresh database of each kind."""
     return make_env(database_url=database_url)
 

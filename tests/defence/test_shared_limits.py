@@ -23,10 +23,8 @@ import pytest
 import redis
 
 from tests.conftest import free_port, missing
+from tests.factories import CULTURE, Apps, Env, per_minute
 from vote_api.core.limits import RECEIPT_LIMIT
-
-from .conftest import AppFactory, Env
-from .support import CULTURE, per_minute
 
 RECEIPT = "/api/receipts/ACDE-FHJK-MNPR-TUVW"
 #: The test client's address, as the limits key it.
@@ -52,7 +50,7 @@ def shared_cache(redis_url: str) -> Iterator[redis.Redis]:
 
 @pytest.mark.services
 def test_shared_limits_one_count_for_every_app(
-    make_env: AppFactory, redis_url: str, shared_cache: redis.Redis
+    make_env: Apps, redis_url: str, shared_cache: redis.Redis
 ) -> None:
     first, second = (
         make_env(ratelimit_storage_uri=redis_url),
@@ -91,7 +89,7 @@ def health(env: Env) -> str:
 
 
 @pytest.mark.services
-def test_shared_limits_survive_redis_going_away_and_coming_back(make_env: AppFactory) -> None:
+def test_shared_limits_survive_redis_going_away_and_coming_back(make_env: Apps) -> None:
     if shutil.which("redis-server") is None:
         missing("redis-server is not installed (Debian package redis-server)")
     port = free_port()
@@ -163,7 +161,7 @@ class HoldingProxy:
 
 @pytest.mark.services
 def test_shared_limits_waiting_on_redis_does_not_stop_other_requests(
-    make_env: AppFactory, redis_url: str, shared_cache: redis.Redis, live_server: Any
+    make_env: Apps, redis_url: str, shared_cache: redis.Redis, live_server: Any
 ) -> None:
     upstream = shared_cache.connection_pool.connection_kwargs["port"]
     proxy = HoldingProxy(upstream)

@@ -10,9 +10,8 @@ from typing import Any
 import httpx
 
 from tests.conftest import free_port
+from tests.factories import Env
 from vote_api.core.serving import server_limits
-
-from .conftest import Env
 
 IDLE_CONNECTIONS = 200
 BIG_HEADER_BYTES = 32 * 1024 * 1024

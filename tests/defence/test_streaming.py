@@ -14,8 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
+import pytest
 
-from tests.objection.conftest import ANSWER, NOTICE, PDF, Env, individual
+from tests.factories import ANSWER, NOTICE, PDF, Apps, Env, individual
 
 MiB = 1024 * 1024
 CHUNK = 64 * 1024
@@ -57,6 +58,12 @@ class Body:
                 remaining -= step
             yield b"\r\n"
         yield f"--{BOUNDARY}--\r\n".encode()
+
+
+@pytest.fixture
+def make_env(make_objection_env: Apps) -> Apps:
+    """The objection tests' apps: their small caps are what a streamed body meets."""
+    return make_objection_env
 
 
 async def _post(env: Env, body: Body, headers: dict[str, str] | None = None) -> httpx.Response:
@@ -104,7 +111,7 @@ def test_oversize_file_refused_while_streaming_with_memory_bounded(env: Env) -> 
     env.assert_nothing_stored()
 
 
-def test_oversize_chunked_request_refused_while_streaming(make_env) -> None:
+def test_oversize_chunked_request_refused_while_streaming(make_env: Apps) -> None:
     # Each file is within its own limit; together they pass the request's 600 KiB cap.
     env = make_env(objection_max_request_bytes=600 * 1024)
     files = [(f"证据{i}.pdf", PDF, 250 * 1024) for i in range(3)]

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlmodel import select
 
-from tests.objection.conftest import ID_NUMBER, NAME, PDF, PHONE, PNG, Env, individual
+from tests.factories import ID_NUMBER, NAME, PDF, PHONE, PNG, Env, individual
 from vote_api.core.audit import AuditEntry
 from vote_api.core.state import core_state
 

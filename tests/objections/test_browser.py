@@ -9,18 +9,18 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.objection.conftest import (
+from tests.factories import (
     ANSWER,
     ID_NUMBER,
     NOTICE,
-    OPEN_NOW,
+    NOW,
+    OBJECTION_SETTINGS,
     PDF,
     Clock,
-    make_settings,
+    site_service,
 )
 from vote_api.core.auth import create_token
 from vote_api.core.state import core_state
-from vote_api.main import create_app
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +28,7 @@ REPLY = "经核查，异议所反映的安全生产事故属实，已取消该�
 
 
 def _server(tmp_path: Path, demo_dir: Path, demo_site: Path, live_server: Any) -> tuple[Any, Any]:
-    settings = make_settings(tmp_path, demo_dir, site_dir=demo_site)
-    app = create_app(settings, clock=Clock(OPEN_NOW), captcha_answers=lambda kind: ANSWER)
+    app = site_service(tmp_path, demo_dir, demo_site, **OBJECTION_SETTINGS)
     return app, live_server(app)
 
 
@@ -74,7 +73,7 @@ def test_browser_objection_filed_answered_and_followed_up(
 
     # The secretariat reviews the case and replies through the admin API.
     with core_state(app).db.session() as session:
-        token = create_token(session, "secretariat", OPEN_NOW)
+        token = create_token(session, "secretariat", NOW)
     admin = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=server.url, headers=admin) as client:
         detail = client.get(f"/api/admin/objections/{case_number}").json()
@@ -115,9 +114,8 @@ def test_browser_form_outside_the_window_says_when(
 
     from award.moments import SHANGHAI
 
-    settings = make_settings(tmp_path, demo_dir, site_dir=demo_site)
-    app = create_app(settings, clock=Clock(datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI)))
-    server = live_server(app)
+    after = Clock(datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI))
+    server = live_server(site_service(tmp_path, demo_dir, demo_site, after, **OBJECTION_SETTINGS))
     page.goto(f"{server.url}/objection/?notice={NOTICE}")
     closed = page.locator("#objection-closed")
     closed.wait_for()

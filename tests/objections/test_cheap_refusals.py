@@ -6,7 +6,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .conftest import ANSWER, NOTICE, PDF, Env, individual
+from tests.factories import ANSWER, NOTICE, PDF, Env, individual
 
 BOUNDARY = "szmqa-boundary"
 CHUNK = 64 * 1024
@@ -90,7 +90,7 @@ def test_cheap_refusals_closed_window_refused_before_the_captcha(make_env: Any) 
     from award.moments import SHANGHAI
 
     env = make_env()
-    captcha_id = env.captcha()
+    captcha_id = env.objection_captcha()
     env.clock.moment = datetime(2027, 6, 1, 10, 0, tzinfo=SHANGHAI)
     status, body, read = _send_big_upload(
         env, {"X-Captcha-Id": captcha_id, "X-Captcha-Answer": ANSWER}, {}
@@ -100,7 +100,7 @@ def test_cheap_refusals_closed_window_refused_before_the_captcha(make_env: Any) 
 
 
 def test_cheap_refusals_captcha_in_headers_files_a_case(env: Env) -> None:
-    headers = {"X-Captcha-Id": env.captcha(), "X-Captcha-Answer": ANSWER}
+    headers = {"X-Captcha-Id": env.objection_captcha(), "X-Captcha-Answer": ANSWER}
     response = env.client.post(
         f"/api/notices/{NOTICE}/objections",
         data=individual(),

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.objection.conftest import ANSWER, individual
+from tests.factories import ANSWER, individual
 from vote_api.objections.documents import (
     DocumentKind,
     document_problem,
@@ -93,7 +93,7 @@ def test_a_refusal_about_the_fields_comes_after_the_captcha_and_a_new_one_is_nee
 ) -> None:
     # The captcha is checked (and used) before the attachments are read, so that a script
     # cannot make the service read 100 MB with a made-up captcha; the page then shows a new one.
-    captcha = env.captcha()
+    captcha = env.objection_captcha()
     refused = env.file(individual(phone="12345", captcha_id=captcha, captcha_answer=ANSWER))
     assert refused.status_code == 422 and refused.json()["code"] == "phone_invalid"
     reused = env.file(individual(captcha_id=captcha, captcha_answer=ANSWER))

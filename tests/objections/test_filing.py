@@ -8,16 +8,7 @@ from datetime import datetime
 import pytest
 
 from award.moments import SHANGHAI
-from tests.objection.conftest import (
-    ANSWER,
-    LETTER_PDF,
-    NOTICE,
-    PDF,
-    PNG,
-    Env,
-    individual,
-    organisation,
-)
+from tests.factories import ANSWER, LETTER_PDF, NOTICE, PDF, PNG, Env, individual, organisation
 
 CASE_NUMBER = re.compile(r"^26-[ACDEFHJKMNPRTUVWXY3479]{6}$")
 KEY = re.compile(r"^[ACDEFHJKMNPRTUVWXY3479]{5}(-[ACDEFHJKMNPRTUVWXY3479]{5}){3}$")
@@ -282,7 +273,7 @@ def _raw_multipart(fields: dict, filename: bytes, content: bytes) -> tuple[bytes
     ids=["nul-inside", "nul-before-exe", "encoded-nul"],
 )
 def test_filing_refused_nul_in_file_name(env: Env, filename: bytes) -> None:
-    fields = {**individual(), "captcha_id": env.captcha(), "captcha_answer": ANSWER}
+    fields = {**individual(), "captcha_id": env.objection_captcha(), "captcha_answer": ANSWER}
     body, content_type = _raw_multipart(fields, filename, PDF)
     response = env.client.post(
         f"/api/notices/{NOTICE}/objections", content=body, headers={"Content-Type": content_type}
@@ -293,7 +284,7 @@ def test_filing_refused_nul_in_file_name(env: Env, filename: bytes) -> None:
 
 
 def test_filing_refused_wrong_captcha_and_the_captcha_is_used_up(env: Env) -> None:
-    captcha_id = env.captcha()
+    captcha_id = env.objection_captcha()
     form = {**individual(), "captcha_id": captcha_id, "captcha_answer": "WRONG"}
     refusal(env.file(form), 400, "captcha_wrong")
     form = {**individual(), "captcha_id": captcha_id, "captcha_answer": ANSWER}
@@ -324,7 +315,7 @@ def test_filing_refused_unknown_field(env: Env) -> None:
 
 
 def test_filing_refused_truncated_body(env: Env) -> None:
-    fields = {**individual(), "captcha_id": env.captcha(), "captcha_answer": ANSWER}
+    fields = {**individual(), "captcha_id": env.objection_captcha(), "captcha_answer": ANSWER}
     body, content_type = _raw_multipart(fields, b"a.pdf", PDF)
     response = env.client.post(
         f"/api/notices/{NOTICE}/objections",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.objection.conftest import Env
+from tests.factories import Env
 
 
 def _filed(env: Env) -> dict:

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.objection.conftest import ANSWER, NOTICE, OPEN_NOW, PDF, PNG, Clock, make_settings
-from vote_api.main import create_app
+from tests.factories import ANSWER, NOTICE, NOW, OBJECTION_SETTINGS, PDF, PNG, site_service
 
 pytestmark = pytest.mark.browser
 
@@ -17,8 +16,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def form_url(tmp_path: Path, demo_dir: Path, demo_site: Path, live_server: Any) -> str:
     """The objection form of the open demo publicity, served with the service."""
-    settings = make_settings(tmp_path, demo_dir, site_dir=demo_site)
-    app = create_app(settings, clock=Clock(OPEN_NOW), captcha_answers=lambda kind: ANSWER)
+    app = site_service(tmp_path, demo_dir, demo_site, **OBJECTION_SETTINGS)
     return f"{live_server(app).url}/objection/?notice={NOTICE}"
 
 
@@ -89,7 +87,7 @@ def test_form_files_with_a_hong_kong_permit_after_removing_one_file(
 def test_objection_page_without_a_notice_lists_the_publicities_open_now(
     page: Any, form_url: str
 ) -> None:
-    page.clock.set_fixed_time(OPEN_NOW)
+    page.clock.set_fixed_time(NOW)
     page.goto(form_url.split("?")[0])
     missing = page.locator("#objection-missing")
     missing.wait_for()

@@ -11,16 +11,23 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from tests.conftest import Clock
+from tests.factories import (
+    NOW,
+    OBJECTION_SETTINGS,
+    PDF,
+    PNG,
+    ROOT,
+    Clock,
+    Env,
+    build_app,
+    make_settings,
+)
 from vote_api.console.accounts import add_staff, enrolment_secret, find_staff
 from vote_api.console.models import Role
 from vote_api.core.crypto import Sealer
 from vote_api.core.keys import KEY_FILE, with_keys
 from vote_api.core.settings import Settings
 from vote_api.core.state import core_state
-from vote_api.main import create_app
-
-from .conftest import ANSWER, OPEN_NOW, PDF, PNG, ROOT, Env, make_settings
 
 OLD_KEY = "old-encryption-key-" + "o" * 40
 NEW_KEY = "new-encryption-key-" + "n" * 40
@@ -52,14 +59,11 @@ def test_keys_no_key_in_the_source_code() -> None:
 
 
 def _app(root: Path, demo_dir: Path, **overrides: object) -> tuple[TestClient, Env]:
-    app = create_app(
-        make_settings(root, demo_dir, **overrides),
-        clock=Clock(OPEN_NOW),
-        captcha_answers=lambda kind: ANSWER,
-    )
+    settings = make_settings(root, demo_dir, **{**OBJECTION_SETTINGS, **overrides})
+    app = build_app(settings, Clock(NOW))
     client = TestClient(app)
     client.__enter__()
-    return client, Env(app, client, core_state(app).settings, Clock(OPEN_NOW), root)
+    return client, Env(app, client, settings, Clock(NOW), root)
 
 
 def test_keys_a_database_made_with_one_folders_keys_is_unreadable_with_anothers(
@@ -157,7 +161,7 @@ def test_keys_rotation_reseals_authenticator_secrets(tmp_path: Path, demo_dir: P
     client, env = _app(tmp_path, demo_dir, encryption_key=OLD_KEY)
     state = core_state(env.app)
     with state.db.session() as session:
-        add_staff(session, "张三", Role.ADMIN, actor="test", now=OPEN_NOW)
+        add_staff(session, "张三", Role.ADMIN, actor="test", now=NOW)
         staff = find_staff(session, "张三")
         assert staff is not None
         secret = enrolment_secret(session, staff, Sealer([OLD_KEY]))

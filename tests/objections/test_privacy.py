@@ -12,22 +12,22 @@ from starlette.testclient import TestClient
 
 from award.moments import SHANGHAI
 from szmqa.cli import main as szmqa
-from tests.objection.conftest import (
-    ANSWER,
+from tests.factories import (
     ID_NUMBER,
     NAME,
-    OPEN_NOW,
+    NOW,
+    OBJECTION_SETTINGS,
     PDF,
     PHONE,
     PNG,
     Clock,
     Env,
+    build_app,
     individual,
     make_settings,
 )
 from vote_api.core.crypto import CHUNK_BYTES, Sealer, SealError
 from vote_api.core.settings import Settings
-from vote_api.core.state import core_state
 from vote_api.main import create_app
 
 STATEMENT = "举报内容：该单位伪造检测报告，证据见附件，我是内部员工王某某。"
@@ -227,18 +227,16 @@ def test_sealed_values_are_bound_to_their_case_and_column() -> None:
 def test_a_changed_encryption_key_is_a_clear_refusal_not_a_500(
     tmp_path: Path, demo_dir: Path
 ) -> None:
-    first = create_app(
-        make_settings(tmp_path, demo_dir), clock=Clock(OPEN_NOW), captcha_answers=lambda k: ANSWER
-    )
+    settings = make_settings(tmp_path, demo_dir, **OBJECTION_SETTINGS)
+    first = build_app(settings, Clock(NOW))
     with TestClient(first) as client:
-        env = Env(first, client, core_state(first).settings, Clock(OPEN_NOW), tmp_path)
+        env = Env(first, client, settings, Clock(NOW), tmp_path)
         filed = env.file().json()
-    rotated = create_app(
-        make_settings(tmp_path, demo_dir, encryption_key="another-key-" + "x" * 40),
-        clock=Clock(OPEN_NOW),
-    )
+    another = "another-key-" + "x" * 40
+    changed = make_settings(tmp_path, demo_dir, encryption_key=another, **OBJECTION_SETTINGS)
+    rotated = create_app(changed, clock=Clock(NOW))
     with TestClient(rotated) as client:
-        env = Env(rotated, client, core_state(rotated).settings, Clock(OPEN_NOW), tmp_path)
+        env = Env(rotated, client, changed, Clock(NOW), tmp_path)
         response = client.get(f"/api/admin/objections/{filed['case_number']}", headers=env.admin())
         assert response.status_code == 503
         assert response.json()["code"] == "decrypt_failed"

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.site.accessibility import VIEWPORTS, blocking
-from tests.vote.support import CULTURE, IMAGE_ANSWER, NOW, known_answer
+from tests.factories import CULTURE, IMAGE_ANSWER, NOW, known_answer
 from vote_api.main import create_app
 from vote_api.core.settings import Settings
 

@@ -1,30 +1,13 @@
-"""Phone ballots for tests: demo content with the culture ballot on verified numbers."""
+"""The phone proof as a voter goes through it: a captcha, an SMS code, the code typed back."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
-import yaml
+from tests.factories import CULTURE, IMAGE_ANSWER, PHONE
 
-from tests.vote.support import CULTURE, IMAGE_ANSWER
-
-PHONE = "13912345678"
 OTHER_PHONE = "13800138000"
 VIRTUAL_PHONE = "17012345678"
-
-
-def phone_content(source: Path, target: Path, **ballot: Any) -> Path:
-    """A copy of the demo content whose culture ballot proves voters by phone."""
-    shutil.copytree(source, target, dirs_exist_ok=True)
-    year_file = target / "awards" / "2026.yml"
-    data = yaml.safe_load(year_file.read_text(encoding="utf-8"))
-    for entry in data["ballots"]:
-        if entry["id"] == CULTURE:
-            entry.update({"identity": "phone", **ballot})
-    year_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return target
 
 
 def sms_captcha(client: Any, ballot: str = CULTURE) -> str:

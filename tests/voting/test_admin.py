@@ -14,11 +14,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
+from tests.factories import CULTURE, ROOT, SOCIAL, Env
 from vote_api.core.auth import revoke_token
 from vote_api.core.state import core_state
-
-from .conftest import ROOT, Env
-from .support import CULTURE, SOCIAL
 
 
 def admin_routes(env: Env) -> list[tuple[str, str]]:

@@ -14,11 +14,9 @@ import pytest
 import yaml
 from sqlalchemy import text
 
+from tests.factories import CULTURE, IMAGE_ANSWER, NOW, Apps, Env
 from vote_api.core.state import core_state
 from vote_api.voting.anomalies import ClusterKind, ReviewedVote, divergence, find_clusters, split_of
-
-from .conftest import AppFactory, Env
-from .support import CULTURE, IMAGE_ANSWER, NOW
 
 BACKGROUND = 200
 PUSH = 300
@@ -68,7 +66,7 @@ def open_content(demo_dir: Path, tmp_path: Path) -> Path:
 
 
 def test_anomalies_a_push_of_300_votes_from_one_network_is_the_top_cluster_and_set_aside(
-    make_env: AppFactory, open_content: Path, live_server: Any
+    make_env: Apps, open_content: Path, live_server: Any
 ) -> None:
     env = make_env(demo_dir=open_content, trusted_proxies="127.0.0.1", ratelimit_enabled=False)
     background_votes(env, BACKGROUND, random.Random(7))

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from award.moments import SHANGHAI
-
-from .conftest import AppFactory, Clock, Env
-from .support import CULTURE, ECOLOGY, MANAGEMENT, SERVICE, SOCIAL
+from tests.factories import CULTURE, ECOLOGY, MANAGEMENT, SERVICE, SOCIAL, Apps, Clock, Env
 
 
 def test_ballots_list_every_demo_ballot_with_its_state(env: Env) -> None:
@@ -53,7 +51,7 @@ def test_ballots_unknown_id_is_404_in_chinese(env: Env) -> None:
     assert "2026-nothing" in response.json()["message"]
 
 
-def test_ballots_state_follows_the_server_clock(make_env: AppFactory) -> None:
+def test_ballots_state_follows_the_server_clock(make_env: Apps) -> None:
     clock = Clock(datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI))
     env = make_env(clock=clock)
     closes = datetime.fromisoformat(env.ballot(CULTURE)["closes"])

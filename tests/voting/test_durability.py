@@ -10,10 +10,8 @@ from typing import Any
 
 import httpx
 
+from tests.factories import CULTURE, IMAGE_ANSWER, ServerProcess, run_async
 from vote_api.voting.receipts import receipt_digest
-
-from .conftest import ServerProcess, run_async
-from .support import CULTURE, IMAGE_ANSWER
 
 VOTERS = 400
 

@@ -16,10 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import free_port, missing
-
-from .conftest import ServerProcess, run_async
-from .phone_support import PHONE, phone_content
-from .support import CULTURE, IMAGE_ANSWER
+from tests.factories import CULTURE, IMAGE_ANSWER, PHONE, ServerProcess, phone_content, run_async
 
 CONCURRENT = 50
 

@@ -10,19 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from tests.factories import CULTURE, PHONE, Apps, Env, phone_content
+from tests.voting.phone_flow import OTHER_PHONE, VIRTUAL_PHONE, ask_code, verify
 from vote_api.core.parts import part
 from vote_api.core.state import core_state
 from vote_api.voting.proofs.phone.method import PhoneProof
 from vote_api.voting.sms.gateway import SmsQuotaExceeded, SmsUnavailable
-
-from .conftest import AppFactory, Env
-from .phone_support import OTHER_PHONE, PHONE, VIRTUAL_PHONE, ask_code, phone_content, verify
-from .support import CULTURE
-
-
-@pytest.fixture
-def phone_env(make_env: AppFactory, demo_dir: Path, tmp_path: Path) -> Env:
-    return make_env(demo_dir=phone_content(demo_dir, tmp_path / "content"))
 
 
 def test_phone_ballot_refuses_a_vote_without_a_verified_number(phone_env: Env) -> None:
@@ -68,7 +61,7 @@ def test_phone_dropping_cookies_gives_one_vote_per_number(phone_env: Env) -> Non
 
 
 def test_phone_sms_bombing_one_number_stops_at_its_limits(
-    make_env: AppFactory, demo_dir: Path, tmp_path: Path
+    make_env: Apps, demo_dir: Path, tmp_path: Path
 ) -> None:
     # Per-address limits off: what stops this is the number's own pacing and daily quota.
     phone_env = make_env(
@@ -160,7 +153,7 @@ def test_phone_gateway_errors_are_clear_and_not_counted(
 
 
 def test_phone_ballot_with_virtual_numbers_allowed_accepts_them(
-    make_env: AppFactory, demo_dir: Path, tmp_path: Path
+    make_env: Apps, demo_dir: Path, tmp_path: Path
 ) -> None:
     env = make_env(demo_dir=phone_content(demo_dir, tmp_path / "c", refuse_virtual_numbers=False))
     assert verify(env.client, VIRTUAL_PHONE).status_code == 200

@@ -17,10 +17,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.factories import CULTURE, IMAGE_ANSWER, Apps, ServerProcess, run_async
 from vote_api.core.state import core_state
-
-from .conftest import AppFactory, ServerProcess, run_async
-from .support import CULTURE, IMAGE_ANSWER
 
 CONCURRENT = 50
 
@@ -73,7 +71,7 @@ async def race(url: str, ballot: str, count: int = CONCURRENT) -> Counter[int]:
 
 
 def test_race_sqlite_fifty_votes_one_token_exactly_one_stored(
-    make_env: AppFactory, live_server: Any
+    make_env: Apps, live_server: Any
 ) -> None:
     env = make_env(trusted_proxies="127.0.0.1")
     server = live_server(env.app)  # uvicorn's own X-Forwarded-For handling is off

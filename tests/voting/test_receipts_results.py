@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-import yaml
 
-from .conftest import AppFactory, Clock, Env
-from .support import CULTURE, ECOLOGY, NOW, SOCIAL
+from tests.factories import CULTURE, ECOLOGY, NOW, SOCIAL, Apps, Clock, Env, ballot_variant
 
 
 def closing(env: Env, ballot: str) -> datetime:
@@ -36,7 +33,7 @@ def test_receipt_check_forgives_case_spaces_and_dashes(env: Env) -> None:
     assert env.client.get(f"/api/receipts/{receipt.replace('-', '')}").status_code == 200
 
 
-def test_receipt_check_shows_the_choice_after_close(make_env: AppFactory) -> None:
+def test_receipt_check_shows_the_choice_after_close(make_env: Apps) -> None:
     clock = Clock(NOW)
     env = make_env(clock=clock)
     receipt = env.vote(CULTURE, ["CU02"]).json()["receipt"]
@@ -62,7 +59,7 @@ def test_results_hidden_while_open(env: Env) -> None:
 
 
 def test_results_after_close_count_votes_and_list_their_receipt_digests(
-    make_env: AppFactory,
+    make_env: Apps,
 ) -> None:
     clock = Clock(NOW)
     env = make_env(clock=clock, ratelimit_enabled=False)
@@ -91,7 +88,7 @@ def test_results_of_a_closed_ballot_without_votes(env: Env) -> None:
     assert [c["count"] for c in body["candidates"]] == [0, 0, 0]
 
 
-def test_results_exclude_invalidated_votes_and_list_them_apart(make_env: AppFactory) -> None:
+def test_results_exclude_invalidated_votes_and_list_them_apart(make_env: Apps) -> None:
     clock = Clock(NOW)
     env = make_env(clock=clock)
     kept = env.vote(CULTURE, ["CU01"]).json()["receipt_digest"]
@@ -114,19 +111,11 @@ def test_results_exclude_invalidated_votes_and_list_them_apart(make_env: AppFact
 
 @pytest.fixture
 def open_counts_demo(tmp_path: Path, demo_dir: Path) -> Path:
-    folder = tmp_path / "open-counts"
-    shutil.copytree(demo_dir, folder)
-    year_file = folder / "awards" / "2026.yml"
-    data = yaml.safe_load(year_file.read_text(encoding="utf-8"))
-    for ballot in data["ballots"]:
-        if ballot["id"] == CULTURE:
-            ballot["show_counts_while_open"] = True
-    year_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return folder
+    return ballot_variant(demo_dir, tmp_path / "open-counts", CULTURE, show_counts_while_open=True)
 
 
 def test_results_shown_while_open_when_the_ballot_says_so(
-    make_env: AppFactory, open_counts_demo: Path
+    make_env: Apps, open_counts_demo: Path
 ) -> None:
     env = make_env(demo_dir=open_counts_demo)
     receipt = env.vote(CULTURE, ["CU03"]).json()["receipt"]
@@ -144,7 +133,7 @@ def test_results_unknown_ballot_is_404(env: Env) -> None:
     assert env.client.get("/api/ballots/none/results").status_code == 404
 
 
-def test_results_day_ballot_counts_each_day_vote(make_env: AppFactory) -> None:
+def test_results_day_ballot_counts_each_day_vote(make_env: Apps) -> None:
     clock = Clock(NOW)
     env = make_env(clock=clock)
     for day in range(3):

@@ -14,15 +14,13 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from tests.factories import CULTURE, IMAGE_ANSWER, SOCIAL, Apps, Env, run_async
 from tests.migrations.databases import postgres_schema
 from vote_api.core.humancheck import HumanAnswer
 from vote_api.core.state import core_state
 from vote_api.voting.casting import Submission, Traits, outcome_of, prepare
 from vote_api.voting.deps import voting_of
 from vote_api.voting.recording import APPLICATION_NAME, recorder_for
-
-from .conftest import AppFactory, Env, run_async
-from .support import CULTURE, IMAGE_ANSWER, SOCIAL
 
 
 def stored(env: Env, sql: str, **params: Any) -> Any:
@@ -47,7 +45,7 @@ def paper(env: Env, captcha_id: str, voter: str, *, network: str = "n1", **extra
 
 
 def test_recording_a_mixed_round_in_one_call(
-    make_env: AppFactory, database_url: str, capped_demo_dir: Path
+    make_env: Apps, database_url: str, capped_demo_dir: Path
 ) -> None:
     env = make_env(database_url=database_url, demo_dir=capped_demo_dir)  # culture: 2 a day
     captchas = [env.captcha(CULTURE) for _ in range(7)]
@@ -104,7 +102,7 @@ def test_recording_a_mixed_round_in_one_call(
     assert kept == {papers[n].row["receipt_digest"] for n in (0, 4, 6)}
 
 
-def test_recording_every_outcome_over_http(make_env: AppFactory, database_url: str) -> None:
+def test_recording_every_outcome_over_http(make_env: Apps, database_url: str) -> None:
     env = make_env(database_url=database_url)
     first = env.vote(CULTURE)
     assert first.status_code == 201, first.text
@@ -143,7 +141,7 @@ def test_recording_every_outcome_over_http(make_env: AppFactory, database_url: s
 
 @pytest.mark.services
 def test_recording_survives_postgresql_dropping_its_connections(
-    make_env: AppFactory, postgres_url: str
+    make_env: Apps, postgres_url: str
 ) -> None:
     with postgres_schema(postgres_url) as url:
         env = make_env(database_url=url)

@@ -8,19 +8,14 @@ from typing import Any
 
 import pytest
 
-from vote_api.core.settings import Settings
-from vote_api.main import create_app
-
-from .conftest import ROOT, Clock
-from .support import (
+from tests.factories import (
     CULTURE,
     ECOLOGY,
     IMAGE_ANSWER,
     MANAGEMENT,
-    NOW,
     SERVICE,
     SOCIAL,
-    known_answer,
+    site_service,
 )
 
 pytestmark = pytest.mark.browser
@@ -30,15 +25,7 @@ RECEIPT = re.compile(r"[ACDEFHJKMNPRTUVWXY3479]{4}(?:-[ACDEFHJKMNPRTUVWXY3479]{4
 @pytest.fixture
 def site_url(tmp_path: Path, demo_dir: Path, demo_site: Path, live_server: Any) -> str:
     """The built demo site and the vote service from one app, as ./run.sh serves them."""
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/browser.db",
-        demo_dir=demo_dir,
-        site_dir=demo_site,
-        content_dir=ROOT / "docs",
-        data_dir=tmp_path / "var",
-    )
-    app = create_app(settings, clock=Clock(NOW), captcha_answers=known_answer)
-    return live_server(app).url
+    return live_server(site_service(tmp_path, demo_dir, demo_site)).url
 
 
 def ballot(page: Any, ballot_id: str) -> Any:

@@ -10,10 +10,7 @@ from typing import Any
 import pytest
 
 from award.moments import SHANGHAI
-from tests.conftest import ROOT, Clock
-from tests.vote.support import CULTURE, ECOLOGY, IMAGE_ANSWER, NOW, known_answer
-from vote_api.core.settings import Settings
-from vote_api.main import create_app
+from tests.factories import CULTURE, ECOLOGY, IMAGE_ANSWER, NOW, Clock, site_service
 
 pytestmark = pytest.mark.browser
 RECEIPT = re.compile(r"[ACDEFHJKMNPRTUVWXY3479]{4}(?:-[ACDEFHJKMNPRTUVWXY3479]{4}){3}")
@@ -24,16 +21,8 @@ AFTER_CLOSE = datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI)
 @pytest.fixture
 def served(tmp_path: Path, demo_dir: Path, demo_site: Path, live_server: Any) -> tuple[str, Clock]:
     """The demo site and the service from one app, with a clock the test can move."""
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/page.db",
-        demo_dir=demo_dir,
-        site_dir=demo_site,
-        content_dir=ROOT / "docs",
-        data_dir=tmp_path / "var",
-    )
     clock = Clock(NOW)
-    app = create_app(settings, clock=clock, captcha_answers=known_answer)
-    return live_server(app).url, clock
+    return live_server(site_service(tmp_path, demo_dir, demo_site, clock)).url, clock
 
 
 def _focused(page: Any) -> dict[str, str]:

@@ -14,13 +14,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from award.moments import SHANGHAI
+from tests.factories import (
+    AUDIO_ANSWER,
+    CULTURE,
+    ECOLOGY,
+    MANAGEMENT,
+    NOW,
+    SOCIAL,
+    Apps,
+    Clock,
+    Env,
+)
 from vote_api.core.state import core_state
 from vote_api.voting.models import Vote
 from vote_api.voting.proofs.device import COOKIE_NAME, DeviceProof
 from vote_api.voting.receipts import receipt_digest
-
-from .conftest import AppFactory, Clock, Env
-from .support import AUDIO_ANSWER, CULTURE, ECOLOGY, MANAGEMENT, NOW, SOCIAL
 
 RECEIPT = re.compile(r"^[ACDEFHJKMNPRTUVWXY3479]{4}(-[ACDEFHJKMNPRTUVWXY3479]{4}){3}$")
 
@@ -70,7 +78,7 @@ def test_vote_second_in_a_day_refused_with_come_back_tomorrow(env: Env) -> None:
     assert len(stored_votes(env)) == 1
 
 
-def test_vote_next_day_accepted_again_in_a_day_ballot(make_env: AppFactory) -> None:
+def test_vote_next_day_accepted_again_in_a_day_ballot(make_env: Apps) -> None:
     clock = Clock(NOW)
     env = make_env(clock=clock)
     assert env.vote(CULTURE).status_code == 201
@@ -79,7 +87,7 @@ def test_vote_next_day_accepted_again_in_a_day_ballot(make_env: AppFactory) -> N
     assert sorted(v.period_key for v in stored_votes(env)) == ["2026-11-24", "2026-11-25"]
 
 
-def test_vote_period_day_turns_at_shanghai_midnight(make_env: AppFactory) -> None:
+def test_vote_period_day_turns_at_shanghai_midnight(make_env: Apps) -> None:
     clock = Clock(datetime(2026, 11, 24, 23, 59, 59, tzinfo=SHANGHAI))
     env = make_env(clock=clock)
     assert env.vote(CULTURE).status_code == 201
@@ -87,7 +95,7 @@ def test_vote_period_day_turns_at_shanghai_midnight(make_env: AppFactory) -> Non
     assert env.vote(CULTURE).status_code == 201
 
 
-def test_vote_second_in_a_window_ballot_refused_for_good(make_env: AppFactory) -> None:
+def test_vote_second_in_a_window_ballot_refused_for_good(make_env: Apps) -> None:
     clock = Clock(NOW)
     env = make_env(clock=clock)
     assert env.vote(SOCIAL, ["SO01"]).status_code == 201
@@ -139,7 +147,7 @@ def test_vote_cookie_secure_only_when_a_trusted_proxy_says_https() -> None:
     assert "Secure" not in forged.headers["set-cookie"]
 
 
-def test_vote_cookie_secure_over_https(make_env: AppFactory) -> None:
+def test_vote_cookie_secure_over_https(make_env: Apps) -> None:
     env = make_env()
     env.client.base_url = env.client.base_url.copy_with(scheme="https")
     response = env.client.post("/api/captchas", json={"purpose": "vote", "target": CULTURE})
@@ -180,7 +188,7 @@ def window(env: Env, ballot: str) -> tuple[datetime, datetime]:
 
 
 def test_vote_one_second_before_opening_refused_with_the_opening_time(
-    make_env: AppFactory,
+    make_env: Apps,
 ) -> None:
     clock = Clock(NOW)
     env = make_env(clock=clock)
@@ -192,14 +200,14 @@ def test_vote_one_second_before_opening_refused_with_the_opening_time(
     assert "2026年11月22日 09:00" in response.json()["message"]
 
 
-def test_vote_at_the_opening_second_accepted(make_env: AppFactory) -> None:
+def test_vote_at_the_opening_second_accepted(make_env: Apps) -> None:
     clock = Clock(NOW)
     env = make_env(clock=clock)
     clock.moment, _ = window(env, CULTURE)
     assert env.vote(CULTURE).status_code == 201
 
 
-def test_vote_one_second_before_closing_accepted(make_env: AppFactory) -> None:
+def test_vote_one_second_before_closing_accepted(make_env: Apps) -> None:
     clock = Clock(NOW)
     env = make_env(clock=clock)
     _, closes = window(env, CULTURE)
@@ -207,7 +215,7 @@ def test_vote_one_second_before_closing_accepted(make_env: AppFactory) -> None:
     assert env.vote(CULTURE).status_code == 201
 
 
-def test_vote_at_closing_refused_with_the_closing_time(make_env: AppFactory) -> None:
+def test_vote_at_closing_refused_with_the_closing_time(make_env: Apps) -> None:
     clock = Clock(NOW)
     env = make_env(clock=clock)
     _, closes = window(env, CULTURE)
@@ -268,7 +276,7 @@ def test_vote_captcha_used_up_by_a_bad_choice(env: Env) -> None:
     assert env.vote(CULTURE, captcha_id=captcha_id).json()["code"] == "captcha_invalid"
 
 
-def test_vote_captcha_expires_at_its_ttl(make_env: AppFactory) -> None:
+def test_vote_captcha_expires_at_its_ttl(make_env: Apps) -> None:
     clock = Clock(NOW)
     env = make_env(clock=clock, captcha_ttl_seconds=60)
     fresh = env.captcha(CULTURE)
@@ -398,7 +406,7 @@ def test_vote_refusals_never_store_half_a_vote(env: Env) -> None:
 
 
 def test_vote_daily_cap_per_address_refuses_with_retry_after(
-    make_env: AppFactory, capped_demo_dir: Path
+    make_env: Apps, capped_demo_dir: Path
 ) -> None:
     env = make_env(demo_dir=capped_demo_dir)  # the culture ballot allows 2 votes per address a day
     assert env.vote(CULTURE).status_code == 201
@@ -416,9 +424,7 @@ def test_vote_daily_cap_per_address_refuses_with_retry_after(
     assert env.vote(SOCIAL, ["SO01"]).status_code == 201  # the cap is per ballot
 
 
-def test_vote_daily_cap_counts_only_stored_votes(
-    make_env: AppFactory, capped_demo_dir: Path
-) -> None:
+def test_vote_daily_cap_counts_only_stored_votes(make_env: Apps, capped_demo_dir: Path) -> None:
     env = make_env(demo_dir=capped_demo_dir)
     assert env.vote(CULTURE).status_code == 201
     for _ in range(3):
@@ -443,7 +449,7 @@ def test_vote_oversized_body_refused_while_streaming(env: Env) -> None:
 
 
 def test_vote_daily_cap_counts_a_whole_network_and_survives_a_restart(
-    make_env: AppFactory, capped_demo_dir: Path, tmp_path: Path, live_server: Any
+    make_env: Apps, capped_demo_dir: Path, tmp_path: Path, live_server: Any
 ) -> None:
     database = f"sqlite:///{tmp_path}/capped.db"
     env = make_env(demo_dir=capped_demo_dir, database_url=database, trusted_proxies="127.0.0.1")

@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
+from tests.factories import run_async
 from vote_api.core.db import Database
 from vote_api.voting.writer import VoteWriter
-
-from .conftest import run_async
 
 
 class DeadlockVictim(Exception):

@@ -4,7 +4,7 @@ Built from the samples an attacker can read (the repository's shipped voice, or 
 `captcha` package's bundled recordings), it slides each one over the challenge, scoring
 normalised cross-correlation at every offset, and reads the best-scoring, non-overlapping
 matches in time order. With `speeds` it also tries each sample resampled to those speeds.
-Used by tests/captcha/test_audio.py and bench/bench_captcha_solvers.py.
+Used by tests/core/captcha/test_audio.py and bench/bench_captcha_solvers.py.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import wave
 import numpy as np
 import pytest
 
-from tests.captcha.solver import TemplateSolver, decode_wav, shipped_solver
+from tests.core.captcha.solver import TemplateSolver, decode_wav, shipped_solver
 from vote_api.core.captcha.alphabet import ANSWER_LENGTH, AUDIO_ALPHABET, random_text
 from vote_api.core.captcha.audio import MAX_SECONDS, SAMPLE_RATE, render_audio, voice_samples
 

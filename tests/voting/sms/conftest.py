@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.sms.fake_endpoint import FakeEndpoint
+from tests.voting.sms.fake_endpoint import FakeEndpoint
 
 
 @pytest.fixture

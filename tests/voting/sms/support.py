@@ -3,23 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-from collections.abc import Coroutine
-from typing import Any, TypeVar
 
 from vote_api.voting.sms import SmsError, SmsGateway
-
-T = TypeVar("T")
-
-
-def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine on its own loop in a fresh thread.
-
-    The browser tests leave an event loop running on the main thread once Playwright has
-    started, so ``asyncio.run`` cannot be called there.
-    """
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def send_watching_loop(

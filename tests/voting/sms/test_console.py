@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from tests.sms.support import run_async
+from tests.factories import run_async
 from vote_api.voting.sms import SmsGateway
 from vote_api.voting.sms.console import BANNER, ConsoleGateway
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from tests.sms.fake_endpoint import FakeEndpoint, Reply
-from tests.sms.support import run_async
+from tests.factories import run_async
+from tests.voting.sms.fake_endpoint import FakeEndpoint, Reply
 from vote_api.voting.sms import SmsGateway
 from vote_api.voting.sms.aliyun import AliyunGateway
 from vote_api.voting.sms.console import ConsoleGateway

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.sms.fake_endpoint import FakeEndpoint, Reply, tc3_signature_valid
-from tests.sms.support import run_async, send_watching_loop
+from tests.factories import run_async
+from tests.voting.sms.fake_endpoint import FakeEndpoint, Reply, tc3_signature_valid
+from tests.voting.sms.support import send_watching_loop
 from vote_api.voting.sms import SmsNumberInvalid, SmsQuotaExceeded, SmsUnavailable
 from vote_api.voting.sms.tencent import TencentGateway
 
