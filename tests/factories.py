@@ -9,12 +9,15 @@ for the secretariat's staff, and the content variants of the demo year.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -34,11 +37,13 @@ from vote_api.console import accounts, totp
 from vote_api.console.models import Role
 from vote_api.console.sessions import COOKIE
 from vote_api.core.auth import create_token
+from vote_api.core.db import make_engine
 from vote_api.core.humancheck import CaptchaKind, HumanCheck
 from vote_api.core.settings import Settings
 from vote_api.core.state import core_state
 from vote_api.main import create_app
 from vote_api.objections.models import ObjectionCase, ObjectionFile
+from vote_api.schema import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
@@ -81,15 +86,46 @@ class Clock:
 # -- settings and apps --------------------------------------------------------------------------
 
 
+def migrated_sqlite(path: Path) -> str:
+    """The URL of the SQLite database at ``path``; a new one starts at the code's schema.
+
+    The migrations run once per test run, into a template that each new database copies
+    (the migrations themselves are tested in tests/migrations); an existing database (an
+    app started again on the same folder) is kept as it is.
+    """
+    if path.exists():
+        return f"sqlite:///{path}"
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        folder = Path(tempfile.mkdtemp(prefix="szmqa-schema-"))
+        atexit.register(shutil.rmtree, folder, True)
+        engine = make_engine(f"sqlite:///{folder / 'template.db'}")
+        upgrade(engine)
+        engine.dispose()
+        _TEMPLATE = folder / "template.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    source, target = sqlite3.connect(_TEMPLATE), sqlite3.connect(path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return f"sqlite:///{path}"
+
+
+_TEMPLATE: Path | None = None
+
+
 def make_settings(root: Path, demo_dir: Path | None, **overrides: Any) -> Settings:
     """Settings of a test app whose database and data live in ``root``, with the demo year."""
     values: dict[str, Any] = {
-        "database_url": f"sqlite:///{root / 'db' / 'szmqa.db'}",
         "data_dir": root / "var",
         "content_dir": ROOT / "docs",
         "demo_dir": demo_dir,
+        **overrides,
     }
-    values.update(overrides)
+    if "database_url" not in overrides:
+        values["database_url"] = migrated_sqlite(root / "db" / "szmqa.db")
     return Settings(**values)
 
 
@@ -365,12 +401,19 @@ class Console:
     settings: Settings
     clock: Clock
     people: dict[str, Person] = field(default_factory=dict)
+    clients: list[TestClient] = field(default_factory=list)
 
     def client(self) -> TestClient:
         """A new browser-like client (own cookies), no redirects followed."""
         client = TestClient(self.app, follow_redirects=False)
         client.__enter__()
+        self.clients.append(client)
         return client
+
+    def close(self) -> None:
+        """Close every client (the app's lifespan ends)."""
+        while self.clients:
+            self.clients.pop().__exit__(None, None, None)
 
     def enrol(self, name: str, role: Role, password: str = PASSWORD) -> Person:
         """Create and enrol an account."""
