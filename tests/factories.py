@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -43,7 +42,7 @@ from vote_api.core.settings import Settings
 from vote_api.core.state import core_state
 from vote_api.main import create_app
 from vote_api.objections.models import ObjectionCase, ObjectionFile
-from vote_api.schema import upgrade
+from vote_api.schema import sqlite_backup, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
@@ -104,12 +103,7 @@ def migrated_sqlite(path: Path) -> str:
         engine.dispose()
         _TEMPLATE = folder / "template.db"
     path.parent.mkdir(parents=True, exist_ok=True)
-    source, target = sqlite3.connect(_TEMPLATE), sqlite3.connect(path)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
+    sqlite_backup(_TEMPLATE, path)
     return f"sqlite:///{path}"
 
 
@@ -314,6 +308,14 @@ class Apps:
             client.__exit__(None, None, None)
 
 
+def cast_vote(client: Any, ballot: str, candidate: str, answer: str = IMAGE_ANSWER) -> Any:
+    """A captcha for the ballot, then a vote for ``candidate`` with it; the vote's response."""
+    body = {"purpose": "vote", "target": ballot, "kind": "image"}
+    captcha = client.post("/api/captchas", json=body).json()["captcha_id"]
+    vote = {"captcha_id": captcha, "captcha_answer": answer, "candidates": [candidate]}
+    return client.post(f"/api/ballots/{ballot}/votes", json=vote)
+
+
 # -- objections ---------------------------------------------------------------------------------
 
 ANSWER = IMAGE_ANSWER
@@ -442,17 +444,7 @@ class Console:
         """Cast one vote as a new visitor through the public API; its answer."""
         client = self.client()
         candidates = client.get(f"/api/ballots/{ballot}").json()["candidates"]
-        captcha = client.post(
-            "/api/captchas", json={"purpose": "vote", "target": ballot, "kind": "image"}
-        ).json()["captcha_id"]
-        response = client.post(
-            f"/api/ballots/{ballot}/votes",
-            json={
-                "captcha_id": captcha,
-                "captcha_answer": ANSWER,
-                "candidates": [candidates[index]["id"]],
-            },
-        )
+        response = cast_vote(client, ballot, candidates[index]["id"])
         assert response.status_code in (200, 201), response.text
         return dict(response.json())
 

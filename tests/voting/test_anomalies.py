@@ -14,7 +14,7 @@ import pytest
 import yaml
 from sqlalchemy import text
 
-from tests.factories import CULTURE, IMAGE_ANSWER, NOW, Apps, Env
+from tests.factories import CULTURE, NOW, Apps, Env, cast_vote
 from vote_api.core.state import core_state
 from vote_api.voting.anomalies import ClusterKind, ReviewedVote, divergence, find_clusters, split_of
 
@@ -77,17 +77,7 @@ def test_anomalies_a_push_of_300_votes_from_one_network_is_the_top_cluster_and_s
         with httpx.Client(
             base_url=server.url, headers={"X-Forwarded-For": f"198.51.100.{n % 250 + 1}"}
         ) as client:
-            captcha = client.post(
-                "/api/captchas", json={"purpose": "vote", "target": CULTURE}
-            ).json()["captcha_id"]
-            cast = client.post(
-                f"/api/ballots/{CULTURE}/votes",
-                json={
-                    "captcha_id": captcha,
-                    "captcha_answer": IMAGE_ANSWER,
-                    "candidates": [pushed],
-                },
-            )
+            cast = cast_vote(client, CULTURE, pushed)
             assert cast.status_code == 201, cast.text
     admin = {"Authorization": f"Bearer {env.admin_token()}"}
     found = env.client.get(f"/api/admin/ballots/{CULTURE}/anomalies", headers=admin).json()
