@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Install into .venv (with test tools and, as root, Debian's Chromium), lint, and run every test.
+# Install into .venv (with test tools and, as root, Debian's Chromium), lint, type-check, and run
+# every test.
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/bootstrap.sh test
 bash scripts/install-browser.sh
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/mypy  # award, vote_api, szmqa, site_plugins: see [tool.mypy] in pyproject.toml
 exec .venv/bin/python -m pytest "$@"

@@ -105,7 +105,9 @@ class _ScheduleLoader(yaml.SafeLoader):
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> date | datetime | str:
+    def construct_yaml_timestamp(  # type: ignore[override]  # also the text of a bad date
+        self, node: yaml.ScalarNode
+    ) -> date | datetime | str:
         """Build a date, or keep the text of an impossible one (e.g. 2027-02-30) for the report."""
         try:
             return super().construct_yaml_timestamp(node)

@@ -13,7 +13,7 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class PlainDumper(_BaseDumper):  # type: ignore[misc, valid-type]
+class PlainDumper(_BaseDumper):
     """A safe YAML writer that never writes anchors (&id001) or aliases: every value in full."""
 
     def ignore_aliases(self, data: Any) -> bool:
@@ -53,7 +53,7 @@ _REASONS: tuple[tuple[str, str], ...] = (
 )
 
 
-class ContentLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class ContentLoader(_BaseLoader):
     """A safe YAML loader (libyaml when available) that refuses a key written twice."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:

@@ -1,6 +1,6 @@
 """Solve rates of off-the-shelf attacks on the captchas, old (`captcha` package) and new.
 
-Audio: the template-matching solver of tests/captcha/solver.py, built from the samples an
+Audio: the template-matching solver of tests/core/captcha/solver.py, built from the samples an
 attacker has (the package's bundled English digits for the old audio, the repository's
 shipped Mandarin samples for the new), plain and trying each sample at a grid of speeds
 over the renderer's range. Image: the OCR package ddddocr, if installed (`.venv/bin/pip
@@ -26,7 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.captcha.solver import (  # noqa: E402
+from tests.core.captcha.solver import (  # noqa: E402
     TemplateSolver,
     captcha_package_solver,
     decode_wav,

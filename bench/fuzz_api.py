@@ -5,7 +5,7 @@
 Starts the service over the demo content (SQLite, or PostgreSQL with ``--postgres``; rate
 limits off) on 127.0.0.1, runs
 schemathesis's examples, coverage and fuzzing phases with the checks of the suite's bounded
-run (tests/vote/test_fuzz.py): no 5xx, every answer of the documented content type and
+run (tests/defence/test_fuzz.py): no 5xx, every answer of the documented content type and
 schema. Prints schemathesis's report; exits non-zero on any failure.
 """
 
@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from szmqa.demo import write_demo  # noqa: E402
 from tests.conftest import DEMO_TODAY, LiveServer  # noqa: E402
+from tests.defence.fuzzing import fuzz_app, run_schemathesis  # noqa: E402
 from tests.migrations.databases import postgres_schema  # noqa: E402
-from tests.vote.fuzzing import fuzz_app, run_schemathesis  # noqa: E402
 
 
 def main() -> int:

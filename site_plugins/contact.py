@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -82,7 +83,7 @@ class Contact:
         return [(label, text) for label, text in pairs if text]
 
 
-def read_contact(extra: dict[str, Any], examples: dict[str, str] | None = None) -> Contact:
+def read_contact(extra: Mapping[str, Any], examples: dict[str, str] | None = None) -> Contact:
     """The ``extra.contact`` mapping of mkdocs.yml, checked; a bad value stops the build in Chinese.
 
     ``examples`` (the demo's) fill the fields the configuration leaves empty; the contact then

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
@@ -12,6 +13,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from award.calendar import now as current_time
 from award.content import NOTICES_FOLDER, YEARS_FOLDER, Content, load_content
@@ -47,7 +49,8 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load and check the content; any broken rule stops the build with every problem."""
-        self.now = to_moment(self.config.now) if self.config.now else current_time()
+        now = cast(str | datetime, self.config.now)
+        self.now = to_moment(now) if now else current_time()
         self._lists = {}
         roots = [Path(config.docs_dir)]
         examples = None
@@ -166,8 +169,8 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
         return env
 
     def on_page_context(
-        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
-    ) -> dict[str, Any]:
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
         """Stamp the build time on every page so the browser can tell stale banners."""
-        context["award_built_at"] = self.now.isoformat()
+        cast(dict[str, Any], context)["award_built_at"] = self.now.isoformat()
         return context

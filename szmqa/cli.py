@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -118,7 +119,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from vote_api.core.settings import Settings
     from vote_api.main import create_app
 
-    overrides: dict[str, object] = {"site_dir": args.site.resolve()}
+    overrides: dict[str, Any] = {"site_dir": args.site.resolve()}
     if demo_dir is not None:
         overrides["demo_dir"] = demo_dir.resolve()
     app = create_app(Settings(**overrides))
@@ -126,9 +127,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"站点与投票服务：{base_url}/")
     print(f"秘书处工作台：{base_url}/admin/")
     if demo_dir is not None:  # a demo account for the demo only: production starts create none
-        from vote_api.state import app_state
+        from vote_api.core.state import core_state
 
-        link = staff.demo_enrolment(app_state(app).db, base_url)
+        link = staff.demo_enrolment(core_state(app).db, base_url)
         print(f"演示账户“{staff.DEMO_NAME}”（管理员）：打开 {link}")
         print("  用验证器扫描二维码（或手动输入密钥）、设置密码后即可登录工作台。")
     # No access log: it would record every visitor's address (personal data).

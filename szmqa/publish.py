@@ -180,8 +180,9 @@ def prepare(
     try:
         copy_sources(source, staging / "source")
         build_into(staging / "site", staging / "source", demo_dir, settings)
-        for origin, kept in ((source / "docs", "content"), (demo_dir, "demo")):
-            for folder in (YEARS_FOLDER, NOTICES_FOLDER) if origin else ():
+        origins = [(source / "docs", "content")] + ([(demo_dir, "demo")] if demo_dir else [])
+        for origin, kept in origins:
+            for folder in (YEARS_FOLDER, NOTICES_FOLDER):
                 if (origin / folder).is_dir():
                     shutil.copytree(origin / folder, staging / kept / folder)
                 else:

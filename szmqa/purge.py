@@ -26,7 +26,7 @@ def purge(*, now: datetime, retention_days: int | None = None, dry_run: bool = F
     """Purge with the settings from the environment; print what was (or would be) purged."""
     from szmqa.database import open_database
     from vote_api.core.settings import Settings
-    from vote_api.objections.service import live_storage_names, purge_due
+    from vote_api.objections.retention import live_storage_names, purge_due
     from vote_api.objections.storage import UploadStore
 
     settings = Settings()

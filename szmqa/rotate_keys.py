@@ -7,9 +7,9 @@ from typing import Any
 
 from szmqa.database import open_database
 from vote_api.console.accounts import reseal_secrets
+from vote_api.core.crypto import Sealer
 from vote_api.core.keys import with_keys
 from vote_api.core.settings import Settings
-from vote_api.objections.crypto import Sealer
 from vote_api.objections.rotation import rotate_all
 from vote_api.objections.storage import UploadStore
 

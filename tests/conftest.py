@@ -1,4 +1,5 @@
-"""Shared fixtures: required-or-skipped services, a real Chromium, demo content, built sites."""
+"""Shared fixtures: required-or-skipped services, a real Chromium, demo content, built sites,
+apps over the demo year (see ``tests/factories.py``), and one captcha drawing process."""
 
 from __future__ import annotations
 
@@ -9,14 +10,29 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from datetime import date, datetime
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from szmqa.demo import write_demo
+from tests.factories import (
+    CULTURE,
+    OBJECTION_SETTINGS,
+    Apps,
+    Clock,
+    Env,
+    ServerProcess,
+    ballot_variant,
+    free_port,
+    phone_content,
+)
+from tests.migrations.databases import postgres_schema
+from vote_api.core.captcha.drawing import drawing
+
+__all__ = ["Clock", "free_port"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("SZMQA_CHROMIUM", "/usr/bin/chromium"))
@@ -49,13 +65,6 @@ def port_open(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def build_site(
@@ -110,16 +119,6 @@ def production_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build_site(site)
     assert result.returncode == 0, result.stderr
     return site
-
-
-class Clock:
-    """A clock a test can move: pass it as ``create_app(..., clock=clock)``."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -237,3 +236,72 @@ def live_server() -> Iterator[Any]:
     yield start
     for server in servers:
         server.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def captcha_drawing() -> Iterator[None]:
+    """One captcha drawing process for the whole run (each app would otherwise start its own)."""
+    drawing.acquire()
+    yield
+    drawing.release()
+
+
+@pytest.fixture
+def make_env(tmp_path: Path, demo_dir: Path) -> Iterator[Apps]:
+    """Apps over the demo content, each on its own SQLite file, sharing one data folder (keys),
+    as restarts of one deployment do: ``make_env(clock=..., **settings)``."""
+    apps = Apps(tmp_path, demo_dir, data_dir=tmp_path / "var")
+    yield apps
+    apps.close()
+
+
+@pytest.fixture
+def make_objection_env(tmp_path: Path, demo_dir: Path) -> Iterator[Apps]:
+    """Apps with the objection tests' small limits and no rate limits, each in its own folder."""
+    apps = Apps(tmp_path, demo_dir, **OBJECTION_SETTINGS)
+    yield apps
+    apps.close()
+
+
+@pytest.fixture
+def env(make_env: Apps) -> Env:
+    """The default app: demo content, SQLite, in-process limits, 2026-11-24 10:00."""
+    return make_env()
+
+
+@pytest.fixture
+def phone_env(make_env: Apps, demo_dir: Path, tmp_path: Path) -> Env:
+    """An app whose culture ballot proves voters by phone."""
+    return make_env(demo_dir=phone_content(demo_dir, tmp_path / "content"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.services)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database of each kind (PostgreSQL: a private schema, dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/backend.db"
+        return
+    with postgres_schema(request.getfixturevalue("postgres_url")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def capped_demo_dir(tmp_path_factory: pytest.TempPathFactory, demo_dir: Path) -> Path:
+    """The demo content with the culture ballot capped at 2 votes per address a day."""
+    folder = tmp_path_factory.mktemp("capped-demo")
+    return ballot_variant(demo_dir, folder, CULTURE, daily_cap_per_address=2)
+
+
+@pytest.fixture
+def server_process() -> Iterator[Callable[..., ServerProcess]]:
+    """Start tests.asgi:app in uvicorn subprocesses; every one is stopped at the end."""
+    started: list[ServerProcess] = []
+
+    def start(env: dict[str, str], workers: int = 1) -> ServerProcess:
+        server = ServerProcess(env, workers)
+        started.append(server)
+        return server.start()
+
+    yield start
+    for server in started:
+        server.stop()

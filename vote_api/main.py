@@ -16,29 +16,32 @@ from vote_api.console.mount import install_console
 from vote_api.core import health
 from vote_api.core.apidocs import DOCS_POLICY, install_docs
 from vote_api.core.bodylimit import BodyLimit, api_body_limits
-from vote_api.core.captcha import AnswerSource, CaptchaService
+from vote_api.core.captcha.builtin import BuiltinCaptcha
+from vote_api.core.captcha.drawing import drawing
+from vote_api.core.captcha.service import AnswerSource
 from vote_api.core.content import ContentHolder, refuse_to_start
 from vote_api.core.crossorigin import CrossSiteGuard
+from vote_api.core.crypto import Sealer
 from vote_api.core.csp import SitePolicy
 from vote_api.core.db import Database
 from vote_api.core.errors import install_error_handlers
 from vote_api.core.headers import SecurityHeaders
+from vote_api.core.humancheck import HumanCheck, Purposes
 from vote_api.core.keys import with_keys
-from vote_api.core.limits import install_limiter, make_limiter, make_shared_limits
+from vote_api.core.limits import Limits, install_limiter
 from vote_api.core.nulguard import NulGuard
-from vote_api.core.rendering import drawing
+from vote_api.core.parts import install
 from vote_api.core.settings import Settings
 from vote_api.core.site_files import mount_site
-from vote_api.core.state import STATE_ATTRIBUTE, Clock, CoreState
+from vote_api.core.state import Clock, CoreState
 from vote_api.objections import admin_router as objections_admin
 from vote_api.objections import router as objections
 from vote_api.objections.service import Objections
 from vote_api.schema import prepare_schema
-from vote_api.state import AppState
 from vote_api.voting import admin_router as voting_admin
-from vote_api.voting import phone_router, standing
 from vote_api.voting import router as voting
-from vote_api.voting.service import build_voting
+from vote_api.voting import standing
+from vote_api.voting.service import Voting, build_voting
 
 API_PREFIX = "/api"
 DOCS_PATH = f"{API_PREFIX}/docs"
@@ -46,26 +49,24 @@ DOCS_PATH = f"{API_PREFIX}/docs"
 OBJECTION_FILING_PATH = rf"{API_PREFIX}/notices/[^/]+/objections/?"
 
 
-def build_state(settings: Settings, clock: Clock, captcha_answers: AnswerSource | None) -> AppState:
-    """Everything the routes share: database, content, captcha, limiter, feature services."""
+def build_core(
+    settings: Settings,
+    clock: Clock,
+    captcha_answers: AnswerSource | None,
+    human_check: HumanCheck | None,
+) -> CoreState:
+    """What every part shares: database (at the code's schema), content, keys, human check."""
     contents = ContentHolder(settings.content_roots, allow_demo=settings.demo_dir is not None)
     db = Database(settings.database_url)
     prepare_schema(db.engine, auto_upgrade=settings.auto_upgrade_schema)
-    core = CoreState(
+    return CoreState(
         settings=settings,
         db=db,
         contents=contents,
         clock=clock,
-        captcha=CaptchaService(
-            settings.secret,
-            settings.captcha_ttl_seconds,
-            captcha_answers,
-        ),
-        limiter=make_limiter(settings),
-        shared_limits=make_shared_limits(settings),
-    )
-    return AppState(
-        **vars(core), voting=build_voting(core), objections=Objections.from_settings(settings)
+        sealer=Sealer(settings.encryption_keys),
+        human_check=human_check
+        or BuiltinCaptcha(db, settings.secret, settings.captcha_ttl_seconds, captcha_answers),
     )
 
 
@@ -74,11 +75,16 @@ def create_app(
     *,
     clock: Clock = shanghai_now,
     captcha_answers: AnswerSource | None = None,
+    human_check: HumanCheck | None = None,
 ) -> FastAPI:
-    """Build the service; ``clock`` and ``captcha_answers`` exist for tests to inject."""
+    """Build the service; ``clock``, ``captcha_answers`` and ``human_check`` are for tests."""
     settings = with_keys(settings or Settings())
     logging.getLogger("vote_api").setLevel(logging.INFO)
-    state = build_state(settings, clock, captcha_answers)
+    core = build_core(settings, clock, captcha_answers, human_check)
+    limits = Limits.from_settings(settings)
+    voting_part: Voting = build_voting(core)
+    objections_part = Objections.from_settings(settings, core.sealer)
+    purposes = Purposes([*voting_part.purposes(), *objections_part.purposes()])
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -91,8 +97,8 @@ def create_app(
         gc.set_threshold(young, middle, 100)
         drawing.acquire()  # the captcha drawing process, started on the first captcha
         yield
-        await state.voting.recorder.close()
-        state.db.close()
+        await voting_part.recorder.close()
+        core.db.close()
         drawing.release()
 
     app = FastAPI(
@@ -103,7 +109,9 @@ def create_app(
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
-    setattr(app.state, STATE_ATTRIBUTE, state)
+    install(
+        app, settings, core, limits, voting_part, objections_part, purposes, *voting_part.proofs
+    )
     app.add_middleware(
         BodyLimit,
         limit_for=api_body_limits(
@@ -126,7 +134,7 @@ def create_app(
         health.router,
         captchas.router,
         voting.router,
-        phone_router.router,
+        *voting_part.proofs.routers(),
         standing.router,
         voting_admin.router,
         objections.router,
@@ -134,7 +142,7 @@ def create_app(
     )
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
-    install_limiter(app, state.limiter, routers)
+    install_limiter(app, limits.limiter, routers)
     install_console(app)
     if settings.site_dir is not None:
         mount_site(app, settings.site_dir)

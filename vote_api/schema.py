@@ -113,7 +113,7 @@ def _sqlite_path(engine: Engine) -> Path | None:
     return Path(database)
 
 
-def _sqlite_backup(source: Path, target: Path) -> None:
+def sqlite_backup(source: Path, target: Path) -> None:
     """Copy a SQLite database page by page (consistent, WAL included), closing both files."""
     reader, writer = sqlite3.connect(source), sqlite3.connect(target)
     try:
@@ -131,12 +131,12 @@ def _sqlite_copy(engine: Engine) -> Iterator[None]:
         yield
         return
     backup = path.with_name(path.name + ".before-upgrade")
-    _sqlite_backup(path, backup)
+    sqlite_backup(path, backup)
     try:
         yield
     except BaseException:
         engine.dispose()
-        _sqlite_backup(backup, path)
+        sqlite_backup(backup, path)
         raise
     finally:
         for leftover in (backup, *(backup.with_name(backup.name + s) for s in ("-wal", "-shm"))):

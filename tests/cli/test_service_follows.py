@@ -76,7 +76,7 @@ def test_a_publish_brings_a_new_ballot_and_leaves_votes_in_progress_alone(
 ) -> None:
     from award.moments import SHANGHAI
     from tests.conftest import Clock
-    from tests.vote.support import IMAGE_ANSWER, known_answer
+    from tests.factories import IMAGE_ANSWER, known_answer
     from vote_api.main import create_app
 
     root = tmp_path / "publish"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,16 +12,15 @@ from fastapi.routing import APIRoute
 from sqlmodel import select
 from starlette.routing import Mount
 
+from tests.factories import CULTURE, Console, Person, app_routes, csrf_of
 from vote_api.console.accounts import MAX_FAILURES, SIGN_IN_REFUSED
 from vote_api.console.guard import PUBLIC_ROUTES
 from vote_api.console.models import Role, Staff
 from vote_api.console.sessions import COOKIE
 from vote_api.core.audit import AuditEntry
+from vote_api.core.state import core_state
 from vote_api.objections.models import ObjectionCase
-from vote_api.state import app_state
 from vote_api.voting.models import Vote
-
-from .support import CULTURE, Console, Person, app_routes, csrf_of, make_console
 
 
 def required_role(route: APIRoute) -> Role | None:
@@ -46,11 +44,6 @@ def console_routes(app: Any) -> Iterator[tuple[str, str, Role | None]]:
 
 
 @pytest.fixture
-def console(tmp_path: Path, demo_dir: Path) -> Console:
-    return make_console(tmp_path, demo_dir)
-
-
-@pytest.fixture
 def world(console: Console) -> dict[str, Any]:
     """Three people, one more to act on, one objection case, one vote."""
     people = {
@@ -60,7 +53,7 @@ def world(console: Console) -> dict[str, Any]:
     victim = console.enrol("被操作人", Role.OBSERVER)
     filed = console.file_objection()
     console.cast_vote()
-    state = app_state(console.app)
+    state = core_state(console.app)
     with state.db.session() as session:
         vote_id = session.exec(select(Vote.id)).one()
         victim_id = session.exec(select(Staff.id).where(Staff.name == victim.name)).one()
@@ -98,7 +91,7 @@ def _path(template: str, values: dict[str, str]) -> str:
 
 def _state_snapshot(console: Console) -> dict[str, Any]:
     """What a refused request must not change."""
-    with app_state(console.app).db.session() as session:
+    with core_state(console.app).db.session() as session:
         return {
             "invalidated": session.exec(
                 select(Vote.id).where(Vote.invalidated_at.is_not(None))  # type: ignore[union-attr]
@@ -288,7 +281,7 @@ def test_console_ten_failures_lock_the_account_for_fifteen_minutes(console: Cons
     assert right_but_locked.status_code == 401 and "已锁定" in right_but_locked.text
     console.tick(15 * 60)
     assert console.sign_in(browser, person).status_code == 303
-    with app_state(console.app).db.session() as session:
+    with core_state(console.app).db.session() as session:
         actions = session.exec(
             select(AuditEntry.action).where(AuditEntry.actor == person.name)
         ).all()

@@ -13,15 +13,15 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from tests.factories import CONSOLE_PDF, ECOLOGY, NAME, NOW, Console, make_console
 from vote_api.console import accounts, totp
 from vote_api.console.models import Role
 from vote_api.console.qr import qr_svg
 from vote_api.core.audit import AuditEntry
+from vote_api.core.state import core_state
 from vote_api.core.timeutil import to_db
-from vote_api.state import app_state
+from vote_api.voting.deps import voting_of
 from vote_api.voting.models import Vote
-
-from .support import ECOLOGY, NOW, PDF, REPORTER, Console, make_console
 
 pytestmark = pytest.mark.browser
 
@@ -39,8 +39,8 @@ def shot(page: Any, name: str) -> None:
 
 def seed_closed_ballot(console: Console) -> list[int]:
     """Three votes in the closed ecology ballot: two for its first candidate, one for the second."""
-    state = app_state(console.app)
-    entry = state.voting.catalog.get(ECOLOGY)
+    state = core_state(console.app)
+    entry = voting_of(console.app).catalog.get(ECOLOGY)
     first, second = list(entry.candidates)[:2]
     with state.db.session() as session:
         for index, choice in enumerate((first, first, second)):
@@ -68,7 +68,7 @@ def test_console_browser_enrol_sign_in_handle_objection_invalidate_vote_sign_out
     filed = console.file_objection()
     case_number, key = filed["case_number"], filed["key"]
     vote_ids = seed_closed_ballot(console)
-    with app_state(console.app).db.session() as session:
+    with core_state(console.app).db.session() as session:
         token = accounts.add_staff(session, "刘办理", Role.ADMIN, actor="szmqa staff", now=NOW)
 
     # Enrolment: the QR code is drawn on the server and carries the secret shown in text.
@@ -103,16 +103,16 @@ def test_console_browser_enrol_sign_in_handle_objection_invalidate_vote_sign_out
     page.get_by_role("link", name="异议案件").first.click()
     page.get_by_role("link", name=case_number).click()
     page.wait_for_url(f"**/admin/objections/{case_number}")
-    assert REPORTER not in page.content()
+    assert NAME not in page.content()
     assert "安全生产" in page.inner_text("#case-statement")
     page.get_by_role("button", name="显示异议人信息").click()
-    assert REPORTER in page.inner_text("#case-reporter")
+    assert NAME in page.inner_text("#case-reporter")
     shot(page, "04-case-revealed")
     with page.expect_download() as download_info:
         page.locator("#case-files a").first.click()
     download = download_info.value
     assert download.suggested_filename == "处罚决定书.pdf"
-    assert Path(download.path()).read_bytes() == PDF
+    assert Path(download.path()).read_bytes() == CONSOLE_PDF
 
     page.get_by_role("button", name="改为“核查中”").click()
     assert page.inner_text("#case-status") == "核查中"
@@ -190,7 +190,7 @@ def test_console_browser_enrol_sign_in_handle_objection_invalidate_vote_sign_out
     ):
         assert action in table, action
     assert "审计员" not in table
-    with app_state(console.app).db.session() as session:
+    with core_state(console.app).db.session() as session:
         moves = session.exec(
             select(AuditEntry.actor).where(AuditEntry.action == "objection.transition")
         ).all()

@@ -12,31 +12,26 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from tests.factories import CONSOLE_PDF, CULTURE, ECOLOGY, NAME, Console, csrf_of, make_console
 from vote_api.console import totp
 from vote_api.console.models import Role, Staff
 from vote_api.console.schemas import REASON_MAX
 from vote_api.core.audit import AuditEntry
+from vote_api.core.state import core_state
 from vote_api.core.timeutil import to_db
 from vote_api.objections.models import ObjectionCase, ObjectionEvent
-from vote_api.state import app_state
+from vote_api.voting.deps import voting_of
 from vote_api.voting.models import Vote
-
-from .support import CULTURE, ECOLOGY, PDF, REPORTER, Console, csrf_of, make_console
-
-
-@pytest.fixture
-def console(tmp_path: Path, demo_dir: Path) -> Console:
-    return make_console(tmp_path, demo_dir)
 
 
 def _actions(console: Console, action: str) -> list[tuple[str, str]]:
-    with app_state(console.app).db.session() as session:
+    with core_state(console.app).db.session() as session:
         rows = session.exec(select(AuditEntry).where(AuditEntry.action == action)).all()
         return [(row.actor, row.target) for row in rows]
 
 
 def _vote(console: Console) -> Vote:
-    with app_state(console.app).db.session() as session:
+    with core_state(console.app).db.session() as session:
         return session.exec(select(Vote)).one()
 
 
@@ -104,7 +99,7 @@ def test_console_two_handlers_at_once_the_second_is_told_and_nothing_changes(
         f"/admin/objections/{number}/transitions", data={**step, "csrf": csrf_of(forms[1].text)}
     )
     assert late.status_code == 409 and "已被他人改为“核查中”" in late.text
-    with app_state(console.app).db.session() as session:
+    with core_state(console.app).db.session() as session:
         events = session.exec(select(ObjectionEvent)).all()
     assert [(e.actor, e.to_status) for e in events] == [("办理甲", "under_review")]
     # A decision needs a reply; an unknown status and an overlong note are refused.
@@ -120,7 +115,7 @@ def test_console_two_handlers_at_once_the_second_is_told_and_nothing_changes(
     ):
         refused = two.post(f"/admin/objections/{number}/transitions", data={**data, "csrf": csrf})
         assert refused.status_code in (409, 422) and words in refused.text, data
-    with app_state(console.app).db.session() as session:
+    with core_state(console.app).db.session() as session:
         assert session.exec(select(ObjectionCase.status)).one() == "under_review"
 
 
@@ -128,18 +123,18 @@ def test_console_personal_data_only_on_reveal_and_every_reveal_audited(console: 
     handler = console.signed_in(console.enrol("办理丙", Role.HANDLER))
     number = console.file_objection()["case_number"]
     page = handler.get(f"/admin/objections/{number}")
-    assert page.status_code == 200 and REPORTER not in page.text and "13912345678" not in page.text
+    assert page.status_code == 200 and NAME not in page.text and "13912345678" not in page.text
     for _ in range(2):
         shown = handler.post(
             f"/admin/objections/{number}/reveal", data={"csrf": csrf_of(page.text)}
         )
-        assert REPORTER in shown.text and "13912345678" in shown.text
+        assert NAME in shown.text and "13912345678" in shown.text
         assert shown.headers["cache-control"] == "no-store"
     assert _actions(console, "objection.reveal") == [("办理丙", number)] * 2
     link = re.search(r'href="(/admin/objections/[^"]+/files/\d+)"', page.text)
     assert link is not None
     download = handler.get(link.group(1))
-    assert download.content == PDF
+    assert download.content == CONSOLE_PDF
     assert download.headers["content-disposition"].startswith("attachment;")
     assert "sandbox" in download.headers["content-security-policy"]
     assert handler.get(f"/admin/objections/{number}/files/999").status_code == 404
@@ -219,7 +214,7 @@ def test_console_enrolment_link_is_one_time_and_a_wrong_code_keeps_it(console: C
 
 
 def _staff(console: Console, name: str) -> Any:
-    with app_state(console.app).db.session() as session:
+    with core_state(console.app).db.session() as session:
         return session.exec(select(Staff).where(Staff.name == name)).one()
 
 
@@ -236,7 +231,7 @@ def test_console_audit_log_filters_and_pages(console: Console) -> None:
     assert bad.status_code == 422 and "起始日期应写作" in bad.text
     dated = reader.get("/admin/audit", params={"since": "2026-11-25"})
     assert "没有符合条件的记录" in dated.text
-    with app_state(console.app).db.session() as session:
+    with core_state(console.app).db.session() as session:
         from vote_api.core.audit import record
 
         for index in range(60):
@@ -254,7 +249,7 @@ def test_console_inbox_ages_cases_in_working_days_and_marks_overdue(console: Con
     from datetime import date, datetime
 
     from award.moments import SHANGHAI
-    from vote_api.console.pages import case_age
+    from vote_api.objections.cases import case_age
 
     number = console.file_objection()["case_number"]  # Tuesday 2026-11-24
     handler = console.signed_in(console.enrol("办理戊", Role.HANDLER))
@@ -314,7 +309,7 @@ def test_console_on_postgres_signs_in_locks_and_moves_a_case(
             console.sign_in(browser, other, password="wrong password again")
         assert "已锁定" in console.sign_in(browser, other).text
         assert _actions(console, "objection.transition") == [("办理庚", number)]
-        app_state(console.app).db.close()
+        core_state(console.app).db.close()
 
 
 def test_console_forms_are_capped_while_they_stream(console: Console) -> None:
@@ -344,8 +339,8 @@ def test_console_forms_are_capped_while_they_stream(console: Console) -> None:
 
 def _seed_cluster(console: Console) -> None:
     """In the closed ecology ballot: 12 votes from one network for one candidate, 24 spread."""
-    state = app_state(console.app)
-    entry = state.voting.catalog.get(ECOLOGY)
+    state = core_state(console.app)
+    entry = voting_of(console.app).catalog.get(ECOLOGY)
     candidates = list(entry.candidates)
     with state.db.session() as session:
         for n in range(36):
@@ -407,3 +402,21 @@ def test_console_a_cluster_is_shown_and_invalidated_whole_after_confirmation(
         },
     )
     assert refused.status_code == 403
+
+
+def test_console_audit_page_names_every_action_in_chinese(console: Console) -> None:
+    from vote_api.console.render import ACTION_LABELS
+    from vote_api.core.audit import AuditAction, record
+
+    assert set(ACTION_LABELS) == set(AuditAction)
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in ACTION_LABELS.values())
+    with core_state(console.app).db.session() as session:
+        for action in AuditAction:
+            record(session, at=console.clock(), actor="脚本", action=action, target=action.value)
+        session.commit()
+    reader = console.signed_in(console.enrol("观察己", Role.OBSERVER))
+    page = reader.get("/admin/audit", params={"actor": "脚本"})
+    shown = re.findall(r"<td>([^<]+)<br><code class=\"hint\">([^<]+)</code>", page.text)
+    assert {code: label for label, code in shown} == {
+        action.value: ACTION_LABELS[action] for action in AuditAction
+    }

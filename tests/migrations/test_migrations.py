@@ -179,3 +179,28 @@ def test_migrations_without_auto_upgrade_a_database_behind_is_refused(tmp_path: 
     assert "szmqa db upgrade" in str(refused.value)
     prepare_schema(engine, auto_upgrade=True)
     prepare_schema(engine, auto_upgrade=False)  # at head now: accepted
+
+
+def test_migrations_the_vote_function_steps_back_and_forth_on_postgres(postgres_url: str) -> None:
+    from alembic import command
+
+    from vote_api.schema import _config
+
+    def definition(engine: object) -> str:
+        with engine.connect() as connection:  # type: ignore[attr-defined]
+            found = connection.execute(
+                text("SELECT pg_get_functiondef('szmqa_cast_votes(jsonb)'::regprocedure)")
+            )
+            return str(found.scalar_one())
+
+    checked_before = "IF item->>'captcha_id' IS NOT NULL THEN"
+    with postgres_schema(postgres_url) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        assert checked_before in definition(engine)
+        with engine.begin() as connection:
+            command.downgrade(_config(connection), "0006")
+        assert checked_before not in definition(engine) and "captcha_invalid" in definition(engine)
+        upgrade(engine)
+        assert checked_before in definition(engine)
+        engine.dispose()

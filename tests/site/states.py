@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import ROOT, Clock
-from tests.vote.support import CULTURE, IMAGE_ANSWER, NOW, SERVICE, known_answer
+from tests.factories import CULTURE, IMAGE_ANSWER, NOW, SERVICE, known_answer
 from vote_api.core.settings import Settings
 from vote_api.main import create_app
 

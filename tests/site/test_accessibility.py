@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from tests.site.accessibility import VIEWPORTS, blocking
+from tests.factories import NOW
 from tests.site.states import STATES
-from tests.vote.support import NOW
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ import pytest
 from tests.site.accessibility import VIEWPORTS, blocking
 from tests.site.controls import measure_controls, shortfalls
 from tests.site.states import STATES
-from tests.vote.support import NOW
+from tests.factories import NOW
 
 #: Text measured before and after: the page's running text, its title, hint text, the footer.
 _TEXT = {

@@ -12,7 +12,7 @@ import pytest
 from tests.site.accessibility import VIEWPORTS
 from tests.site.controls import measure_controls, shortfalls
 from tests.site.states import STATES
-from tests.vote.support import NOW
+from tests.factories import NOW
 
 pytestmark = pytest.mark.browser
 

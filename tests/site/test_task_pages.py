@@ -11,7 +11,7 @@ import pytest
 
 from tests.site.accessibility import VIEWPORTS
 from tests.site.states import STATES
-from tests.vote.support import NOW, SERVICE
+from tests.factories import NOW, SERVICE
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from vote_api.core.captcha import CaptchaKind
+from vote_api.core.humancheck import CaptchaKind
 
 
 class CaptchaRequest(BaseModel):

@@ -19,9 +19,10 @@ from sqlmodel import Session, col, select
 from vote_api.console import totp
 from vote_api.console.models import Role, Staff, StaffSession
 from vote_api.core import audit
+from vote_api.core.audit import AuditAction
 from vote_api.core.auth import AdminToken
+from vote_api.core.crypto import Sealer, SealError
 from vote_api.core.timeutil import from_db, to_db
-from vote_api.objections.crypto import Sealer, SealError
 
 MAX_FAILURES = 10
 LOCK_MINUTES = 15
@@ -118,7 +119,12 @@ def add_staff(session: Session, name: str, role: Role, *, actor: str, now: datet
     token = _new_enrolment(staff, now)
     session.add(staff)
     audit.record(
-        session, at=now, actor=actor, action="staff.add", target=f"staff:{cleaned}", role=role.value
+        session,
+        at=now,
+        actor=actor,
+        action=AuditAction.STAFF_ADD,
+        target=f"staff:{cleaned}",
+        role=role.value,
     )
     session.commit()
     return token
@@ -161,7 +167,7 @@ def disable_staff(session: Session, name: str, *, actor: str, now: datetime) -> 
         session,
         at=now,
         actor=actor,
-        action="staff.disable",
+        action=AuditAction.STAFF_DISABLE,
         target=f"staff:{staff.name}",
         admin_token_revoked=revoked,
     )
@@ -179,7 +185,11 @@ def reset_two_factor(session: Session, name: str, *, actor: str, now: datetime) 
     assert staff.id is not None
     end_sessions(session, staff.id, now)
     audit.record(
-        session, at=now, actor=actor, action="staff.reset_2fa", target=f"staff:{staff.name}"
+        session,
+        at=now,
+        actor=actor,
+        action=AuditAction.STAFF_RESET_2FA,
+        target=f"staff:{staff.name}",
     )
     session.commit()
     return token
@@ -277,7 +287,11 @@ def complete_enrolment(
     staff.locked_until = None
     session.add(staff)
     audit.record(
-        session, at=now, actor=staff.name, action="console.enrol", target=f"staff:{staff.name}"
+        session,
+        at=now,
+        actor=staff.name,
+        action=AuditAction.CONSOLE_ENROL,
+        target=f"staff:{staff.name}",
     )
     session.commit()
 
@@ -319,7 +333,7 @@ def authenticate(
             session,
             at=now,
             actor=actor,
-            action="console.sign_in_failed",
+            action=AuditAction.CONSOLE_SIGN_IN_FAILED,
             target=f"staff:{actor}",
             why="disabled" if staff and staff.disabled_at else "no_account",
         )
@@ -328,7 +342,11 @@ def authenticate(
     target = f"staff:{staff.name}"
     if staff.locked_until is not None and from_db(staff.locked_until) > now:
         audit.record(
-            session, at=now, actor=staff.name, action="console.sign_in_locked", target=target
+            session,
+            at=now,
+            actor=staff.name,
+            action=AuditAction.CONSOLE_SIGN_IN_LOCKED,
+            target=target,
         )
         session.commit()
         raise SignInRefused(locked_message(staff.locked_until))
@@ -340,7 +358,7 @@ def authenticate(
             session,
             at=now,
             actor=staff.name,
-            action="console.sign_in_failed",
+            action=AuditAction.CONSOLE_SIGN_IN_FAILED,
             target=target,
             attempt=staff.failed_attempts,
         )
@@ -352,7 +370,7 @@ def authenticate(
                 session,
                 at=now,
                 actor=staff.name,
-                action="console.lock",
+                action=AuditAction.CONSOLE_LOCK,
                 target=target,
                 until=from_db(staff.locked_until).isoformat(),
             )

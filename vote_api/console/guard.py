@@ -12,7 +12,8 @@ from starlette.responses import Response
 from vote_api.console import sessions
 from vote_api.console.models import Role
 from vote_api.console.sessions import Signed
-from vote_api.state import app_state
+from vote_api.core.cookies import Cookie, is_https
+from vote_api.core.state import core_state
 
 SIGN_IN_PATH = "/admin/sign-in"
 #: Console routes anyone may open (the sign-in and enrolment forms, with their own CSRF).
@@ -45,31 +46,22 @@ class ConsoleRefusal(Exception):
 
 def secure_cookies(request: Request) -> bool:
     """Whether cookies get the Secure flag: behind https, and always in production."""
-    settings = app_state(request.app).settings
-    return request.url.scheme == "https" or settings.environment == "production"
+    settings = core_state(request.app).settings
+    return settings.environment == "production" or is_https(request, settings.trusted_proxies)
+
+
+def _cookie(name: str) -> Cookie:
+    return Cookie(name, sessions.COOKIE_PATH, "strict")
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str) -> None:
     """A console cookie: HttpOnly, SameSite=Strict, scoped to /admin, Secure behind https."""
-    response.set_cookie(
-        name,
-        value,
-        path=sessions.COOKIE_PATH,
-        httponly=True,
-        samesite="strict",
-        secure=secure_cookies(request),
-    )
+    _cookie(name).set(response, value, secure=secure_cookies(request))
 
 
 def clear_cookie(request: Request, response: Response, name: str) -> None:
     """Remove a console cookie."""
-    response.delete_cookie(
-        name,
-        path=sessions.COOKIE_PATH,
-        httponly=True,
-        samesite="strict",
-        secure=secure_cookies(request),
-    )
+    _cookie(name).clear(response, secure=secure_cookies(request))
 
 
 def form_token(request: Request) -> str:
@@ -91,7 +83,7 @@ def staff_for(role: Role) -> Callable[[Request], Awaitable[Signed]]:
     """A dependency: the signed-in person if their role allows ``role`` (and CSRF on POST)."""
 
     async def signed_in(request: Request) -> Signed:
-        state = app_state(request.app)
+        state = core_state(request.app)
         token = request.cookies.get(sessions.COOKIE, "")
         now = state.now()
         signed = await state.db.run(lambda session: sessions.load(session, token, now))

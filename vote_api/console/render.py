@@ -13,7 +13,8 @@ from starlette.responses import Response
 from award.moments import SHANGHAI
 from vote_api.console.models import Role
 from vote_api.console.sessions import Signed
-from vote_api.state import app_state
+from vote_api.core.audit import AuditAction
+from vote_api.core.state import core_state
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
@@ -30,26 +31,28 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
 }
 
-#: The audit log's actions in Chinese (an action not listed shows its code).
-ACTION_LABELS = {
-    "console.enrol": "完成账户设置",
-    "console.sign_in": "登录",
-    "console.sign_in_failed": "登录失败",
-    "console.sign_in_locked": "锁定期间尝试登录",
-    "console.lock": "账户锁定",
-    "console.sign_out": "退出登录",
-    "staff.add": "添加人员",
-    "staff.disable": "停用账户",
-    "staff.reset_2fa": "重置两步验证",
-    "tally.view": "查看计票",
-    "votes.export": "导出选票",
-    "vote.invalidate": "作废选票",
-    "objection.read": "查看案件",
-    "objection.reveal": "查看异议人信息",
-    "objection.file_download": "下载附件",
-    "objection.transition": "变更案件状态",
-    "objection.export": "导出案件清单",
-    "objection.purge": "清除个人信息",
+#: Every audit log action in Chinese (an entry whose code is unknown shows the code).
+ACTION_LABELS: dict[AuditAction, str] = {
+    AuditAction.CONSOLE_ENROL: "完成账户设置",
+    AuditAction.CONSOLE_SIGN_IN: "登录",
+    AuditAction.CONSOLE_SIGN_IN_FAILED: "登录失败",
+    AuditAction.CONSOLE_SIGN_IN_LOCKED: "锁定期间尝试登录",
+    AuditAction.CONSOLE_LOCK: "账户锁定",
+    AuditAction.CONSOLE_SIGN_OUT: "退出登录",
+    AuditAction.STAFF_ADD: "添加人员",
+    AuditAction.STAFF_DISABLE: "停用账户",
+    AuditAction.STAFF_RESET_2FA: "重置两步验证",
+    AuditAction.TALLY_VIEW: "查看计票",
+    AuditAction.ANOMALIES_VIEW: "查看异常聚类",
+    AuditAction.VOTES_EXPORT: "导出选票",
+    AuditAction.VOTE_INVALIDATE: "作废选票",
+    AuditAction.CLUSTER_INVALIDATE: "作废异常聚类",
+    AuditAction.OBJECTION_READ: "查看案件",
+    AuditAction.OBJECTION_REVEAL: "查看异议人信息",
+    AuditAction.OBJECTION_FILE_DOWNLOAD: "下载附件",
+    AuditAction.OBJECTION_TRANSITION: "变更案件状态",
+    AuditAction.OBJECTION_EXPORT: "导出案件清单",
+    AuditAction.OBJECTION_PURGE: "清除个人信息",
 }
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -81,7 +84,7 @@ def page(
 ) -> Response:
     """A console page with the signed-in person, their menu and the security headers."""
     nav = [(href, label) for href, label, role in NAV if signed and signed.role.allows(role)]
-    content = app_state(request.app).content
+    content = core_state(request.app).content
     response = templates.TemplateResponse(
         request,
         template,

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from vote_api.console.models import Role, Staff, StaffSession
 from vote_api.core import audit
+from vote_api.core.audit import AuditAction
 from vote_api.core.timeutil import from_db, to_db
 
 COOKIE = "szmqa_console"
@@ -63,7 +64,11 @@ def start(
     )
     session.add(row)
     audit.record(
-        session, at=now, actor=staff.name, action="console.sign_in", target=f"staff:{staff.name}"
+        session,
+        at=now,
+        actor=staff.name,
+        action=AuditAction.CONSOLE_SIGN_IN,
+        target=f"staff:{staff.name}",
     )
     session.commit()
     return token, Signed(staff.id, staff.name, Role(staff.role), row.id, csrf)
@@ -101,7 +106,11 @@ def end(session: Session, signed: Signed, now: datetime) -> None:
         row.ended_at = to_db(now)
         session.add(row)
     audit.record(
-        session, at=now, actor=signed.name, action="console.sign_out", target=f"staff:{signed.name}"
+        session,
+        at=now,
+        actor=signed.name,
+        action=AuditAction.CONSOLE_SIGN_OUT,
+        target=f"staff:{signed.name}",
     )
     session.commit()
 

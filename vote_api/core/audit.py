@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import text
@@ -11,6 +12,31 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Field, Session, SQLModel
 
 from vote_api.core.timeutil import moment_field, to_db
+
+
+class AuditAction(StrEnum):
+    """Every action the audit log records (the console shows each in Chinese)."""
+
+    CONSOLE_ENROL = "console.enrol"
+    CONSOLE_SIGN_IN = "console.sign_in"
+    CONSOLE_SIGN_IN_FAILED = "console.sign_in_failed"
+    CONSOLE_SIGN_IN_LOCKED = "console.sign_in_locked"
+    CONSOLE_LOCK = "console.lock"
+    CONSOLE_SIGN_OUT = "console.sign_out"
+    STAFF_ADD = "staff.add"
+    STAFF_DISABLE = "staff.disable"
+    STAFF_RESET_2FA = "staff.reset_2fa"
+    TALLY_VIEW = "tally.view"
+    ANOMALIES_VIEW = "anomalies.view"
+    VOTES_EXPORT = "votes.export"
+    VOTE_INVALIDATE = "vote.invalidate"
+    CLUSTER_INVALIDATE = "cluster.invalidate"
+    OBJECTION_READ = "objection.read"
+    OBJECTION_REVEAL = "objection.reveal"
+    OBJECTION_FILE_DOWNLOAD = "objection.file_download"
+    OBJECTION_TRANSITION = "objection.transition"
+    OBJECTION_EXPORT = "objection.export"
+    OBJECTION_PURGE = "objection.purge"
 
 
 class AuditEntry(SQLModel, table=True):
@@ -27,13 +53,13 @@ class AuditEntry(SQLModel, table=True):
 
 
 def record(
-    session: Session, *, at: datetime, actor: str, action: str, target: str, **detail: Any
+    session: Session, *, at: datetime, actor: str, action: AuditAction, target: str, **detail: Any
 ) -> AuditEntry:
     """Add an audit entry to the session's transaction (committed with the action it records)."""
     entry = AuditEntry(
         at=to_db(at),
         actor=actor,
-        action=action,
+        action=AuditAction(action).value,
         target=target,
         detail=json.dumps(detail, ensure_ascii=False, default=str),
     )

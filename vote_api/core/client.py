@@ -7,8 +7,8 @@ import ipaddress
 
 from starlette.requests import Request
 
-from vote_api.core.settings import IPNetwork
-from vote_api.core.state import core_state
+from vote_api.core.parts import part
+from vote_api.core.settings import IPNetwork, Settings
 
 #: Where a request's client address is kept once worked out (rate limits ask several times).
 _SCOPE_KEY = "szmqa.client_address"
@@ -26,6 +26,11 @@ def _trusted(
     address: ipaddress.IPv4Address | ipaddress.IPv6Address | None, proxies: list[IPNetwork]
 ) -> bool:
     return address is not None and any(address in network for network in proxies)
+
+
+def peer_is_trusted(request: Request, trusted_proxies: list[IPNetwork]) -> bool:
+    """Whether the request's direct peer is one of the trusted proxies."""
+    return request.client is not None and _trusted(_parse(request.client.host), trusted_proxies)
 
 
 def client_address(request: Request, trusted_proxies: list[IPNetwork]) -> str:
@@ -54,7 +59,7 @@ def request_address(request: Request) -> str:
     address = request.scope.get(_SCOPE_KEY)
     if address is None:
         address = request.scope[_SCOPE_KEY] = client_address(
-            request, core_state(request.app).settings.trusted_proxies
+            request, part(request.app, Settings).trusted_proxies
         )
     return address
 

@@ -15,11 +15,12 @@ import contextlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import event
+from sqlalchemy import CursorResult, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, create_engine
 
 T = TypeVar("T")
@@ -54,6 +55,12 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+def changed_rows(session: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the session's transaction; the number of rows it changed."""
+    result = cast("CursorResult[Any]", session.execute(statement))
+    return result.rowcount
 
 
 class Database:

@@ -7,8 +7,8 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from vote_api.core.limits import storage_degraded
-from vote_api.core.state import core_state
+from vote_api.core.limits import Limits, storage_degraded
+from vote_api.core.parts import part
 
 
 class HealthOut(BaseModel):
@@ -24,7 +24,7 @@ router = APIRouter(tags=["health"])
 @router.get("/health", response_model=HealthOut)
 async def health(request: Request) -> HealthOut:
     """``ok``, or ``degraded`` while the rate-limit storage (Redis) is unreachable."""
-    degraded = storage_degraded(core_state(request.app).limiter)
+    degraded = storage_degraded(part(request.app, Limits).limiter)
     return HealthOut(
         status="degraded" if degraded else "ok",
         rate_limit_storage="unreachable" if degraded else "ok",

@@ -22,6 +22,7 @@ import logging
 import math
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -38,8 +39,8 @@ from slowapi.wrappers import Limit
 from vote_api.core import ratelimit_storage  # noqa: F401 (registers memory:// with a cheap sweep)
 from vote_api.core.client import request_address
 from vote_api.core.errors import error_body
+from vote_api.core.parts import part
 from vote_api.core.settings import Settings
-from vote_api.core.state import CoreState, core_state
 
 log = logging.getLogger("vote_api.core.limits")
 EMPTY_CONFIG = Path(__file__).with_name("ratelimit.env")
@@ -95,8 +96,8 @@ class RateLimit:
         """Count this request against the route's limits; 429 once one is reached."""
         endpoint = request.scope["endpoint"]
         scope = f"{endpoint.__module__}.{endpoint.__name__}"  # slowapi's scope for a route
-        state = core_state(request.app)
-        if state.shared_limits is None or storage_degraded(state.limiter):
+        state = part(request.app, Limits)
+        if state.shared is None or storage_degraded(state.limiter):
             try:
                 # slowapi's per-route check (the one its decorator runs), with its fallback.
                 state.limiter._check_request_limit(request, endpoint, False)
@@ -131,9 +132,22 @@ def make_shared_limits(settings: Settings) -> SharedLimits | None:
     return SharedLimits(uri)
 
 
+@dataclass
+class Limits:
+    """An app's rate limiter, and the limits' shared storage (None when limits are in-process)."""
+
+    limiter: Limiter
+    shared: SharedLimits | None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        """The limiter and shared storage the settings describe."""
+        return cls(limiter=make_limiter(settings), shared=make_shared_limits(settings))
+
+
 async def _count(request: Request, spec: str, scope: str) -> None:
     """Count the request against each window of ``spec`` under ``scope``; 429 once one is full."""
-    state = core_state(request.app)
+    state = part(request.app, Limits)
     keys = ["szmqa", request_address(request), scope]
     for item in _parsed(spec):
         if not await _hit(state, item, keys):
@@ -143,11 +157,11 @@ async def _count(request: Request, spec: str, scope: str) -> None:
             )
 
 
-async def _hit(state: CoreState, item: RateLimitItem, keys: list[str]) -> bool:
+async def _hit(state: Limits, item: RateLimitItem, keys: list[str]) -> bool:
     """One hit: in the shared storage while it answers, else in slowapi's in-process limiter."""
-    if state.shared_limits is not None and not storage_degraded(state.limiter):
+    if state.shared is not None and not storage_degraded(state.limiter):
         try:
-            return await state.shared_limits.hit(item, *keys)
+            return await state.shared.hit(item, *keys)
         except Exception:  # Redis is away: per-process limits until slowapi finds it again
             state.limiter._storage_dead = True
             report_storage_state(state.limiter)
@@ -156,7 +170,7 @@ async def _hit(state: CoreState, item: RateLimitItem, keys: list[str]) -> bool:
 
 async def hit_extra_limit(request: Request, spec: str, scope: str) -> None:
     """Count the request against a further limit of its own scope; 429 once it is reached."""
-    if core_state(request.app).limiter.enabled:
+    if part(request.app, Limits).limiter.enabled:
         await _count(request, spec, scope)
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import threading
 import time
+from typing import cast
 
 from limits.storage import MemoryStorage
 
@@ -62,9 +63,10 @@ class SweepingMemoryStorage(MemoryStorage):
             return False
         self._MemoryStorage__schedule_expiry()
         with self.locks[key]:
-            stamps = self.events.get(key)
+            stamps = self._stamps(key)
             if stamps is None:
-                stamps = self.events[key] = []  # type: ignore[assignment]
+                stamps = []
+                self.events[key] = stamps  # type: ignore[assignment]
             now = time.time()
             if len(stamps) > limit - amount and stamps[limit - amount] >= now - expiry:
                 return False
@@ -73,10 +75,14 @@ class SweepingMemoryStorage(MemoryStorage):
             self._window_seconds[key] = expiry
             return True
 
+    def _stamps(self, key: str) -> list[float] | None:
+        """The key's moving window as timestamps, newest first (the parent's are objects)."""
+        return cast("list[float] | None", self.events.get(key))
+
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         """The start of the key's window (its oldest counted stamp) and how many it holds."""
         now = time.time()
-        stamps = self.events.get(key)
+        stamps = self._stamps(key)
         if stamps:
             count = bisect.bisect_left(stamps, -(now - expiry), key=lambda stamp: -stamp)
             if count:
@@ -101,7 +107,7 @@ class SweepingMemoryStorage(MemoryStorage):
         now = time.time()
         for key in batch:
             with self.locks[key]:
-                stamps = self.events.get(key)
+                stamps = self._stamps(key)
                 if stamps is not None:
                     cutoff = now - self._window_seconds.get(key, 0.0)
                     count = bisect.bisect_left(stamps, -cutoff, key=lambda stamp: -stamp)

@@ -76,7 +76,7 @@ def read_moment(value: Any) -> datetime:
 
 def integrity_error(session: Session) -> type[Exception]:
     """The driver's IntegrityError (a unique constraint refused a row)."""
-    return session.get_bind().dialect.dbapi.IntegrityError  # type: ignore[no-any-return,union-attr]
+    return session.get_bind().dialect.dbapi.IntegrityError  # type: ignore[union-attr]
 
 
 @contextmanager

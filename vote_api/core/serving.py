@@ -19,7 +19,7 @@ def server_limits() -> dict[str, Any]:
     """The keyword arguments of ``uvicorn.run`` / ``uvicorn.Config`` that bound clients.
 
     h11, not httptools: uvicorn puts no bound on an httptools request head, and a 32 MB header
-    held a worker's heartbeat back 6 s (tests/vote/test_slow_clients.py); h11 refuses a head
+    held a worker's heartbeat back 6 s (tests/defence/test_slow_clients.py); h11 refuses a head
     past ``MAX_HEAD_BYTES`` at once.
     """
     return {

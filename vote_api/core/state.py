@@ -5,37 +5,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from slowapi import Limiter
 from starlette.applications import Starlette
 
 from award.content import Content
-from vote_api.core.captcha import CaptchaService
 from vote_api.core.content import ContentHolder
+from vote_api.core.crypto import Sealer
 from vote_api.core.db import Database
+from vote_api.core.humancheck import HumanCheck
+from vote_api.core.parts import part
 from vote_api.core.settings import Settings
 
-if TYPE_CHECKING:
-    from vote_api.core.limits import SharedLimits
-
 Clock = Callable[[], datetime]
-#: The attribute of ``app.state`` that holds the typed state.
-STATE_ATTRIBUTE = "szmqa"
 
 
 @dataclass
 class CoreState:
-    """Settings, database, award content, clock, captcha service and rate limiter of one app."""
+    """Settings, database, award content, clock, encryption and human check of one app."""
 
     settings: Settings
     db: Database
     contents: ContentHolder
     clock: Clock
-    captcha: CaptchaService
-    limiter: Limiter
-    #: The limits' shared storage, counted asynchronously; None when limits are in-process.
-    shared_limits: SharedLimits | None
+    #: Seals personal data at rest (objection reporters, staff authenticator secrets).
+    sealer: Sealer
+    #: Guards SMS sends, votes and objections (the built-in captcha unless a vendor's).
+    human_check: HumanCheck
 
     def now(self) -> datetime:
         """The server's current time (Asia/Shanghai), from the app's clock."""
@@ -49,4 +44,4 @@ class CoreState:
 
 def core_state(app: Starlette) -> CoreState:
     """The shared state of an app built by ``create_app``."""
-    return getattr(app.state, STATE_ATTRIBUTE)
+    return part(app, CoreState)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Column, DateTime
@@ -29,3 +29,9 @@ def moment_field(*, nullable: bool = False, index: bool = False) -> Any:
     if nullable:
         return Field(default=None, sa_column=column)
     return Field(sa_column=column)
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The start and end of a Shanghai day."""
+    start = datetime.combine(day, time(0), tzinfo=SHANGHAI)
+    return start, start + timedelta(days=1)

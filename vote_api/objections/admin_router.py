@@ -6,19 +6,20 @@ is written to the audit log in the same transaction.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from vote_api.core.downloads import download_headers
+from vote_api.core.deps import AdminDep, ContentDep, DatabaseDep, NowDep
+from vote_api.core.downloads import csv_download
 from vote_api.core.params import OffsetQuery, RowId
-from vote_api.deps import AdminDep, ContentDep, DatabaseDep, NowDep, ObjectionsDep
-from vote_api.objections import service
+from vote_api.objections import cases, handling
+from vote_api.objections.cases import CaseFilter
+from vote_api.objections.deps import ObjectionsDep
 from vote_api.objections.downloads import attachment_response
 from vote_api.objections.models import CaseStatus
 from vote_api.objections.schemas import CaseDetail, CaseList, CaseSummary, TransitionIn
-from vote_api.objections.service import CaseFilter
 
 
 def _filters(
@@ -46,15 +47,12 @@ async def list_cases(
     status: StatusQuery = None,
     limit: LimitQuery = 100,
     offset: OffsetQuery = 0,
-) -> dict[str, Any]:
+) -> CaseList:
     """Cases (without personal data), newest first, filtered by notice, entrant and status."""
     filters = _filters(notice, entrant, status, limit, offset)
-    cases, counts = await db.run(lambda session: service.find_cases(session, filters))
-    return {
-        "cases": [service.summary(c, content, counts.get(c.id or 0, 0)) for c in cases],
-        "limit": limit,
-        "offset": offset,
-    }
+    found, counts = await db.run(lambda session: cases.find_cases(session, filters))
+    summaries = [cases.summary(c, content, counts.get(c.id or 0, 0)) for c in found]
+    return CaseList.model_validate({"cases": summaries, "limit": limit, "offset": offset})
 
 
 @router.get(
@@ -76,14 +74,9 @@ async def export_cases(
     """The matching cases as CSV, without personal data."""
     filters = _filters(notice, entrant, status, limit, offset)
     text = await db.run(
-        lambda session: service.export_csv(session, content, filters, admin.name, now)
+        lambda session: handling.export_csv(session, content, filters, admin.name, now)
     )
-    name = f"objections-{now:%Y%m%d-%H%M}.csv"
-    return Response(
-        text.encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers=download_headers(name),
-    )
+    return csv_download(text, f"objections-{now:%Y%m%d-%H%M}.csv")
 
 
 @router.get("/{case_number}", response_model=CaseDetail)
@@ -97,9 +90,7 @@ async def read_case(
 ) -> Response:
     """A case with the reporter's decrypted details, its files and its history (audited)."""
     detail = await db.run(
-        lambda session: service.read_case(
-            session, objections, content, case_number, admin.name, now
-        )
+        lambda session: cases.read_case(session, objections, content, case_number, admin.name, now)
     )
     return JSONResponse(detail, headers={"Cache-Control": "no-store"})
 
@@ -119,7 +110,7 @@ async def download_file(
 ) -> StreamingResponse:
     """An attachment, decrypted, as a download (never rendered inline; audited)."""
     case, row = await db.run(
-        lambda session: service.file_for_download(session, case_number, file_id, admin.name, now)
+        lambda session: cases.file_for_download(session, case_number, file_id, admin.name, now)
     )
     return await attachment_response(objections, case, row)
 
@@ -133,12 +124,12 @@ async def move_case(
     content: ContentDep,
     objections: ObjectionsDep,
     now: NowDep,
-) -> dict[str, Any]:
+) -> CaseSummary:
     """Move a case: received → under_review → upheld / not_upheld → closed (409 otherwise)."""
     note = body.note.strip()
     reply = body.reply.strip() if body.reply else None
-    return await db.run(
-        lambda session: service.move_case(
+    moved = await db.run(
+        lambda session: handling.move_case(
             session,
             objections,
             content,
@@ -150,3 +141,4 @@ async def move_case(
             now=now,
         )
     )
+    return CaseSummary.model_validate(moved)

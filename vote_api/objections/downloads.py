@@ -7,11 +7,12 @@ from collections.abc import Iterator
 import anyio
 from fastapi.responses import StreamingResponse
 
-from vote_api.core.downloads import download_headers
+from vote_api.core.crypto import SealError
+from vote_api.core.downloads import file_download
 from vote_api.core.errors import APIError
-from vote_api.objections.crypto import SealError
+from vote_api.objections.cases import download_name
 from vote_api.objections.models import ObjectionCase, ObjectionFile
-from vote_api.objections.service import Objections, download_name
+from vote_api.objections.service import Objections
 
 
 async def attachment_response(
@@ -32,11 +33,5 @@ async def attachment_response(
         yield first
         yield from chunks
 
-    return StreamingResponse(
-        body(),
-        media_type="application/octet-stream",
-        headers={
-            **download_headers(name, f"{case.case_number}-{row.id}.{row.extension}"),
-            "Content-Length": str(row.size),
-        },
-    )
+    fallback = f"{case.case_number}-{row.id}.{row.extension}"
+    return file_download(body(), row.size, name, fallback)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 import anyio
@@ -19,9 +18,9 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
+from vote_api.core.crypto import SealedFileWriter, Sealer
 from vote_api.core.errors import APIError
 from vote_api.core.nulguard import NUL_REFUSED
-from vote_api.objections.crypto import SealedFileWriter, Sealer
 from vote_api.objections.filetypes import (
     EVIDENCE_TYPES,
     LETTER_TYPES,
@@ -32,104 +31,32 @@ from vote_api.objections.filetypes import (
     checked_name,
 )
 from vote_api.objections.models import FileRole
+from vote_api.objections.received import (
+    FIELD_LABELS,
+    MULTI_FIELDS,
+    SHORT_FIELD_CHARS,
+    FormLimits,
+    ReceivedFile,
+    ReceivedForm,
+    mebibytes,
+)
 from vote_api.objections.storage import UploadStore, new_storage_name
 
 log = logging.getLogger("vote_api.objections")
 
-#: The form's fields, with the names a person reads in messages.
-FIELD_LABELS: dict[str, str] = {
-    "entrant": "被异议的申报主体",
-    "reason": "异议理由",
-    "statement": "异议事实与理由",
-    "reporter_kind": "异议人类型",
-    "name": "姓名",
-    "id_type": "证件类型",
-    "id_number": "证件号码",
-    "phone": "联系电话",
-    "email": "电子邮箱",
-    "organisation": "单位名称",
-    "contact": "联系人",
-    "captcha_id": "验证码编号",
-    "captcha_answer": "验证码",
-    "evidence": "证据材料",
-    "letter": "加盖公章的书面材料",
-}
 #: Checks (and uses up) a captcha: ``await on_captcha(captcha_id, answer)``; raises a refusal.
 CaptchaCheck = Callable[[str, str], Awaitable[None]]
 CAPTCHA_FIRST = (
     "验证码编号（captcha_id）和验证码（captcha_answer）：必须填写，且须放在附件之前"
     "（或放在请求头 X-Captcha-Id、X-Captcha-Answer 中）"
 )
-#: Fields that may repeat.
-MULTI_FIELDS = frozenset({"reason"})
 FILE_RULES: dict[FileRole, FileRule] = {
     FileRole.EVIDENCE: FileRule("证据材料", tuple(EVIDENCE_TYPES)),
     FileRole.LETTER: FileRule("加盖公章的书面材料", LETTER_TYPES),
 }
-#: Upper bounds in characters for the short fields (the statement's comes from the settings).
-SHORT_FIELD_CHARS: dict[str, int] = {
-    "entrant": 40,
-    "reason": 40,
-    "reporter_kind": 20,
-    "name": 40,
-    "id_type": 40,
-    "id_number": 24,
-    "phone": 20,
-    "email": 254,
-    "organisation": 100,
-    "contact": 40,
-    "captcha_id": 64,
-    "captcha_answer": 16,
-}
 #: Beyond any sensible form: refuse rather than parse on.
 MAX_PARTS = 60
 MAX_HEADER_BYTES = 4096
-#: Room for surrounding spaces a browser or a paste may add; the precise rule is checked later.
-_SLACK_CHARS = 16
-
-
-@dataclass(frozen=True)
-class FormLimits:
-    """The limits of one objection, from the settings."""
-
-    max_files: int
-    max_file_bytes: int
-    text_max_chars: int
-
-    def field_bytes(self, name: str) -> int:
-        """The most bytes a text field may take while streaming (4 bytes per UTF-8 character)."""
-        chars = self.text_max_chars if name == "statement" else SHORT_FIELD_CHARS[name]
-        return (chars + _SLACK_CHARS) * 4
-
-
-@dataclass
-class ReceivedFile:
-    """A file received and sealed under a temporary name."""
-
-    role: FileRole
-    name: str
-    extension: str
-    storage_name: str
-    size: int = 0
-
-
-@dataclass
-class ReceivedForm:
-    """The text fields (each a list of values) and the sealed files of an objection."""
-
-    fields: dict[str, list[str]] = field(default_factory=dict)
-    files: list[ReceivedFile] = field(default_factory=list)
-
-    def first(self, name: str) -> str:
-        """A field's first value, stripped ('' when absent)."""
-        values = self.fields.get(name) or [""]
-        return values[0].strip()
-
-
-def mebibytes(count: int) -> str:
-    """A byte count in words for messages, e.g. 50 MB."""
-    value = count / (1024 * 1024)
-    return f"{value:g} MB" if value >= 1 else f"{count // 1024} KB"
 
 
 class _Part:

@@ -2,7 +2,8 @@
 
 Nothing personal is stored in the clear: the reporter (name, ID number, phone, email, or an
 organisation and its contact person), the statement, file names, notes and replies are
-sealed (see ``crypto``); the follow-up key is kept only as a keyed hash. What stays in the
+sealed (see ``vote_api.core.crypto``, bound to their case and column by
+``sealed_context``); the follow-up key is kept only as a keyed hash. What stays in the
 clear is what the secretariat lists, filters and exports: the case number, notice, entrant,
 reason codes, reporter kind, status, dates and file sizes.
 """
@@ -16,6 +17,11 @@ from sqlalchemy import Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from vote_api.core.timeutil import moment_field
+
+
+def sealed_context(case_number: str, what: str) -> str:
+    """What a sealed value of a case is bound to: its case and column (or file)."""
+    return f"case:{case_number}:{what}"
 
 
 class CaseStatus(StrEnum):

@@ -13,17 +13,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from vote_api.objections.crypto import Sealer
-from vote_api.objections.models import ObjectionCase, ObjectionEvent, ObjectionFile
+from vote_api.core.crypto import Sealer
+from vote_api.objections.models import (
+    ObjectionCase,
+    ObjectionEvent,
+    ObjectionFile,
+    sealed_context,
+)
 from vote_api.objections.storage import UploadStore
 
 ROTATE_SUFFIX = ".rotate.part"
-
-
-def _context(case_number: str, what: str) -> str:
-    return f"case:{case_number}:{what}"
 
 
 @dataclass
@@ -74,21 +75,23 @@ def rotate_case(
     values = 0
     for column in ("reporter_sealed", "statement_sealed", "reply_sealed"):
         what = column.removesuffix("_sealed")
-        new = _reseal(sealer, getattr(case, column), _context(number, what))
+        new = _reseal(sealer, getattr(case, column), sealed_context(number, what))
         if new is not None:
             values += 1
             setattr(case, column, new)
-    events = session.exec(select(ObjectionEvent).where(ObjectionEvent.case_id == case.id)).all()
+    events = session.exec(
+        select(ObjectionEvent).where(col(ObjectionEvent.case_id) == case.id)
+    ).all()
     for event in events:
-        new = _reseal(sealer, event.note_sealed, _context(number, "note"))
+        new = _reseal(sealer, event.note_sealed, sealed_context(number, "note"))
         if new is not None:
             values += 1
             event.note_sealed = new
             session.add(event)
-    files = session.exec(select(ObjectionFile).where(ObjectionFile.case_id == case.id)).all()
+    files = session.exec(select(ObjectionFile).where(col(ObjectionFile.case_id) == case.id)).all()
     changed_files = 0
     for row in files:
-        new = _reseal(sealer, row.name_sealed, _context(number, f"file:{row.storage_name}"))
+        new = _reseal(sealer, row.name_sealed, sealed_context(number, f"file:{row.storage_name}"))
         if new is not None:
             values += 1
             row.name_sealed = new
@@ -108,9 +111,11 @@ def rotate_all(
 ) -> RotationReport:
     """Re-seal every case with the newest key, one case per transaction."""
     report = RotationReport()
-    numbers = session.exec(select(ObjectionCase.case_number).order_by(ObjectionCase.id)).all()
+    numbers = session.exec(select(ObjectionCase.case_number).order_by(col(ObjectionCase.id))).all()
     for number in numbers:
-        case = session.exec(select(ObjectionCase).where(ObjectionCase.case_number == number)).one()
+        case = session.exec(
+            select(ObjectionCase).where(col(ObjectionCase.case_number) == number)
+        ).one()
         values, files = rotate_case(session, sealer, store, case, dry_run)
         if values or files:
             report.cases += 1

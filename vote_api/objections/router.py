@@ -8,16 +8,21 @@ from urllib.parse import unquote
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
+from award.content import Content
 from award.models import NoticeKind
 from award.moments import SHANGHAI
 from award.publication import notice_is_public
+from vote_api.core.db import Database
+from vote_api.core.deps import ContentDep, DatabaseDep, HumanCheckDep, NowDep
 from vote_api.core.errors import APIError
+from vote_api.core.humancheck import HumanAnswer
 from vote_api.core.limits import FOLLOW_UP_LIMIT, OBJECTION_LIMIT, rate_limit
-from vote_api.deps import CaptchaDep, ContentDep, DatabaseDep, NowDep, ObjectionsDep
-from vote_api.objections import service
+from vote_api.objections import cases, filing
+from vote_api.objections.deps import ObjectionsDep
 from vote_api.objections.filetypes import EVIDENCE_TYPES, LETTER_TYPES
-from vote_api.objections.form import FormReader, mebibytes
-from vote_api.objections.models import REASON_LABELS, ReporterKind
+from vote_api.objections.form import FormReader
+from vote_api.objections.models import REASON_LABELS, CaseStatus, ReporterKind
+from vote_api.objections.received import mebibytes
 from vote_api.objections.rules import (
     MIN_STATEMENT_CHARS,
     check_submission,
@@ -92,7 +97,7 @@ router = APIRouter(tags=["objections"])
 @router.get("/notices/{notice_id}", response_model=NoticeOut)
 async def notice_info(
     notice_id: str, content: ContentDep, objections: ObjectionsDep, now: NowDep
-) -> dict[str, Any]:
+) -> NoticeOut:
     """A notice: its title, window and the entrants on its list; with objections, the form's rules."""
     notice = content.notice(notice_id)
     if notice is None or not notice_is_public(notice, now.astimezone(SHANGHAI).date()):
@@ -140,7 +145,7 @@ async def notice_info(
             "text_max_chars": limits.text_max_chars,
             "text_min_chars": MIN_STATEMENT_CHARS,
         }
-    return info
+    return NoticeOut.model_validate(info)
 
 
 @router.post(
@@ -155,7 +160,7 @@ async def file_objection(
     notice_id: str,
     content: ContentDep,
     db: DatabaseDep,
-    captcha: CaptchaDep,
+    check: HumanCheckDep,
     objections: ObjectionsDep,
     now: NowDep,
 ) -> JSONResponse:
@@ -167,11 +172,8 @@ async def file_objection(
     require_open(notice, now)
 
     async def use_captcha(challenge_id: str, answer: str) -> None:
-        await db.run(
-            lambda session: service.consume_captcha(
-                session, captcha, challenge_id, answer, notice.id, now
-            )
-        )
+        typed = HumanAnswer(challenge_id[:64], answer[:16])
+        await check.verify(typed, f"objection:{notice.id}", now)
 
     # Cheap refusals first: notice, window, then the captcha (from the headers, or from the
     # form fields that come before any file) before a byte of an attachment is kept.
@@ -193,7 +195,7 @@ async def file_objection(
         assert notice.meta.year is not None
         year = notice.meta.year
         case, key = await db.run(
-            lambda session: service.file_case(
+            lambda session: filing.file_case(
                 session,
                 objections=objections,
                 notice_id=notice.id,
@@ -207,13 +209,13 @@ async def file_objection(
         reader.discard()
         raise
     try:
-        service.promote_files(objections, form.files)
+        filing.promote_files(objections, form.files)
     except OSError:
         assert case.id is not None
         case_id = case.id
-        await db.run(lambda session: service.withdraw_case(session, case_id))
+        await db.run(lambda session: filing.withdraw_case(session, case_id))
         raise APIError(503, "storage_failed", "附件保存失败，异议未能提交，请稍后重试") from None
-    status = service.CaseStatus(case.status)
+    status = CaseStatus(case.status)
     return JSONResponse(
         {
             "case_number": case.case_number,
@@ -244,14 +246,14 @@ async def _follow(
     request: Request,
     case_number: str,
     key: str | None,
-    db: Any,
+    db: Database,
     objections: Objections,
-    content: Any,
+    content: Content,
 ) -> JSONResponse:
     if not key or not key.strip():
         raise APIError(422, "key_missing", "查询密钥：必须填写")
     result = await db.run(
-        lambda session: service.follow_up(session, objections, content, case_number, key)
+        lambda session: cases.follow_up(session, objections, content, case_number, key)
     )
     return JSONResponse(result, headers=NO_STORE)
 

@@ -21,8 +21,8 @@ from vote_api.objections.documents import (
     normalise_document,
     normalise_phone,
 )
-from vote_api.objections.form import FIELD_LABELS, SHORT_FIELD_CHARS, ReceivedForm
 from vote_api.objections.models import FileRole, Reason, ReporterKind
+from vote_api.objections.received import FIELD_LABELS, SHORT_FIELD_CHARS, ReceivedForm
 
 EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
 MIN_STATEMENT_CHARS = 10

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from vote_api.core.audit import AuditEntry, record
+from vote_api.core.audit import AuditAction, AuditEntry, record
+from vote_api.core.deps import AdminDep, DatabaseDep, NowDep, require_admin
+from vote_api.core.downloads import csv_download
 from vote_api.core.params import DB_INT_MAX, RowId
 from vote_api.core.timeutil import from_db
-from vote_api.deps import AdminDep, CatalogDep, DatabaseDep, NowDep, require_admin
 from vote_api.voting import review
 from vote_api.voting.anomalies import find_clusters, load_votes, split_of
+from vote_api.voting.deps import CatalogDep
 from vote_api.voting.schemas import (
     AdminCandidateCount,
     AdminTallyOut,
@@ -41,7 +44,7 @@ async def live_tally(
     def work(session: Session) -> AdminTallyOut:
         counted = tally(session, entry)
         per_period = votes_per_day(session, entry.id)
-        record(session, at=now, actor=admin.name, action="tally.view", target=entry.id)
+        record(session, at=now, actor=admin.name, action=AuditAction.TALLY_VIEW, target=entry.id)
         session.commit()
         return AdminTallyOut(
             ballot_id=entry.id,
@@ -71,11 +74,7 @@ async def export_votes(
     text = await db.run(
         lambda session: review.export_csv(session, entry.id, actor=admin.name, now=now)
     )
-    return Response(
-        ("\ufeff" + text).encode("utf-8"),  # the BOM lets spreadsheet programs read Chinese
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{entry.id}-votes.csv"'},
-    )
+    return csv_download(text, f"{entry.id}-votes.csv")
 
 
 @router.post("/votes/{vote_id}/invalidate", response_model=InvalidatedOut)
@@ -102,7 +101,9 @@ async def anomalies(
     def work(session: Session) -> AnomaliesOut:
         votes = load_votes(session, entry.id)
         clusters = find_clusters(votes)
-        record(session, at=now, actor=admin.name, action="anomalies.view", target=entry.id)
+        record(
+            session, at=now, actor=admin.name, action=AuditAction.ANOMALIES_VIEW, target=entry.id
+        )
         session.commit()
         total = len(votes)
         return AnomaliesOut(
@@ -168,10 +169,10 @@ async def audit_log(
     """The append-only log of admin actions, newest first."""
 
     def work(session: Session) -> list[AuditEntryOut]:
-        query = select(AuditEntry).order_by(AuditEntry.id.desc())  # type: ignore[union-attr]
+        query = select(AuditEntry).order_by(col(AuditEntry.id).desc())
         if before is not None:
-            query = query.where(AuditEntry.id < before)  # type: ignore[operator]
-        rows = session.execute(query.limit(limit)).scalars().all()
+            query = query.where(col(AuditEntry.id) < before)
+        rows: Sequence[AuditEntry] = session.execute(query.limit(limit)).scalars().all()
         return [
             AuditEntryOut(
                 id=row.id or 0,

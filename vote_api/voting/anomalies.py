@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from vote_api.core.timeutil import from_db
 from vote_api.voting.models import Vote, split_choices
@@ -104,19 +105,19 @@ class Cluster:
 
 def load_votes(session: Session, ballot_id: str) -> list[ReviewedVote]:
     """The ballot's counted (not invalidated) votes, oldest first."""
-    rows = session.execute(
+    rows: Sequence[Any] = session.execute(
         select(
-            Vote.id,
-            Vote.created_at,
-            Vote.choices,
-            Vote.network_key,
-            Vote.device_key,
-            Vote.agent_key,
-            Vote.phone_segment,
-            Vote.phone_block,
+            col(Vote.id),
+            col(Vote.created_at),
+            col(Vote.choices),
+            col(Vote.network_key),
+            col(Vote.device_key),
+            col(Vote.agent_key),
+            col(Vote.phone_segment),
+            col(Vote.phone_block),
         )
-        .where(Vote.ballot_id == ballot_id, Vote.invalidated_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Vote.created_at, Vote.id)  # type: ignore[arg-type]
+        .where(col(Vote.ballot_id) == ballot_id, col(Vote.invalidated_at).is_(None))
+        .order_by(col(Vote.created_at), col(Vote.id))
     ).all()
     return [
         ReviewedVote(

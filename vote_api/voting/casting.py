@@ -1,10 +1,12 @@
 """Casting a vote: what the service checks itself, the row it sends, and what the voter is told.
 
-Every vote request that names an existing ballot uses up its captcha, right or wrong and
-whatever else is refused. The service checks the window and the choices, computes the keyed
-hash of the typed answer, and prepares the row (a ``Paper``); the database then uses up the
-captcha, judges it, and inserts the vote and counts it toward the daily cap, or refuses it
-(``vote_api.voting.recording``). A refusal never leaves a half-written vote.
+Every vote request that names an existing ballot uses up its human check, right or wrong and
+whatever else is refused. The service checks the window and the choices, takes the human
+check's ticket (the built-in captcha's: the challenge and the keyed hash of the typed answer;
+a vendor's check is verified before, see ``vote_api.core.humancheck``), and prepares the row
+(a ``Paper``); the database then uses up the captcha, judges it, and inserts the vote and
+counts it toward the daily cap, or refuses it (``vote_api.voting.recording``). A refusal
+never leaves a half-written vote.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from typing import Any
 
 from award.models import VotePeriod
 from award.moments import SHANGHAI
-from vote_api.core.captcha import CaptchaService
 from vote_api.core.captcha.service import captcha_refusal
 from vote_api.core.errors import APIError
+from vote_api.core.humancheck import Ticket
 from vote_api.voting.catalog import BallotEntry
 from vote_api.voting.models import join_choices
 from vote_api.voting.receipts import new_receipt, receipt_digest
@@ -48,8 +50,7 @@ class Submission:
 
     entry: BallotEntry
     candidates: list[str]
-    captcha_id: str
-    captcha_answer: str
+    ticket: Ticket
     voter_key: str
     traits: Traits
 
@@ -131,7 +132,7 @@ def daily_cap_reached(entry: BallotEntry, retry_after: int) -> APIError:
     )
 
 
-def prepare(vote: Submission, *, captcha: CaptchaService, now: datetime) -> Paper:
+def prepare(vote: Submission, *, now: datetime) -> Paper:
     """The vote as a row for the database, with any refusal the service can tell by itself.
 
     A vote the service refuses (outside the window, bad choices) still goes to the database,
@@ -146,10 +147,11 @@ def prepare(vote: Submission, *, captcha: CaptchaService, now: datetime) -> Pape
         refusal = refused
     receipt = new_receipt()
     traits = vote.traits
+    ticket = vote.ticket
     row: dict[str, Any] = {
-        "captcha_id": vote.captcha_id,
-        "answer_hash": captcha.answer_hash(vote.captcha_id, vote.captcha_answer),
-        "scope": f"vote:{entry.id}",
+        "captcha_id": ticket.challenge_id,  # None: checked before the transaction
+        "answer_hash": ticket.answer_hash,
+        "scope": ticket.scope,
         "consume_only": refusal is not None,
         "at": now.isoformat(),
         "ballot_id": entry.id,

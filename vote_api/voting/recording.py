@@ -1,7 +1,7 @@
 """Recording a round of prepared votes: one call on PostgreSQL, the same steps as statements on SQLite.
 
-For each vote, in order: use up its captcha, judge it (``verdict``), and unless the captcha
-or the service refused it, insert the vote and count it toward its network's daily cap in a
+For each vote, in order: use up its captcha, judge it (``verdict``; a ticket checked before
+the transaction has nothing to use up), and unless the captcha or the service refused it, insert the vote and count it toward its network's daily cap in a
 savepoint that a repeated voter or a reached cap rolls back. A round returns one outcome per
 vote (``ACCEPTED``, ``ALREADY_VOTED``, a captcha code...) and is durable once it returns.
 """
@@ -17,7 +17,7 @@ from sqlalchemy.engine import URL
 from sqlmodel import Session
 
 from vote_api.core import rawsql
-from vote_api.core.captcha.service import CONSUME, verdict
+from vote_api.core.captcha.service import use_in_transaction
 from vote_api.core.db import Database
 from vote_api.voting.casting import ACCEPTED, ALREADY_VOTED, CONSUMED, DAILY_CAP, Paper
 
@@ -59,8 +59,9 @@ class _CapReached(Exception):
 def record_paper(session: Session, paper: Paper) -> str:
     """Use up the paper's captcha and, if nothing refuses it, insert and count the vote."""
     row = paper.row
-    found = rawsql.execute(session, CONSUME, {"challenge_id": row["captcha_id"]}).fetchone()
-    outcome = verdict(found, row["answer_hash"], row["scope"], paper.at)
+    outcome = use_in_transaction(
+        session, row["captcha_id"], row["answer_hash"], row["scope"], paper.at
+    )
     if outcome is not None:
         return outcome
     if row["consume_only"]:

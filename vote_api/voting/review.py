@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from vote_api.core.audit import record
+from vote_api.core.audit import AuditAction, record
 from vote_api.core.csvcells import safe_row
 from vote_api.core.errors import APIError
 from vote_api.core.timeutil import from_db, to_db
@@ -35,19 +37,19 @@ def _iso(value: datetime | None) -> str:
 
 def export_csv(session: Session, ballot_id: str, *, actor: str, now: datetime) -> str:
     """The ballot's votes as CSV (ids, period, choices, time, receipt digest, invalidation)."""
-    rows = session.execute(
+    rows: Sequence[Any] = session.execute(
         select(
-            Vote.id,
-            Vote.ballot_id,
-            Vote.period_key,
-            Vote.choices,
-            Vote.created_at,
-            Vote.receipt_digest,
-            Vote.invalidated_at,
-            Vote.invalidated_reason,
+            col(Vote.id),
+            col(Vote.ballot_id),
+            col(Vote.period_key),
+            col(Vote.choices),
+            col(Vote.created_at),
+            col(Vote.receipt_digest),
+            col(Vote.invalidated_at),
+            col(Vote.invalidated_reason),
         )
-        .where(Vote.ballot_id == ballot_id)
-        .order_by(Vote.id)  # type: ignore[arg-type]
+        .where(col(Vote.ballot_id) == ballot_id)
+        .order_by(col(Vote.id))
     ).all()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -68,7 +70,14 @@ def export_csv(session: Session, ballot_id: str, *, actor: str, now: datetime) -
                 ]
             )
         )
-    record(session, at=now, actor=actor, action="votes.export", target=ballot_id, rows=len(rows))
+    record(
+        session,
+        at=now,
+        actor=actor,
+        action=AuditAction.VOTES_EXPORT,
+        target=ballot_id,
+        rows=len(rows),
+    )
     session.commit()
     return out.getvalue()
 
@@ -77,8 +86,10 @@ def invalidate(
     session: Session, vote_id: int, reason: str, *, actor: str, now: datetime
 ) -> tuple[str, str]:
     """Set a vote aside with a reason, and audit it in the same transaction; return its ballot and receipt digest."""
-    row = session.execute(
-        select(Vote.ballot_id, Vote.receipt_digest, Vote.invalidated_at).where(Vote.id == vote_id)
+    row: Any = session.execute(
+        select(col(Vote.ballot_id), col(Vote.receipt_digest), col(Vote.invalidated_at)).where(
+            col(Vote.id) == vote_id
+        )
     ).first()
     if row is None:
         raise APIError(404, "vote_not_found", f"没有编号为 {vote_id} 的选票")
@@ -89,14 +100,14 @@ def invalidate(
         )
     session.execute(
         update(Vote)
-        .where(Vote.id == vote_id)  # type: ignore[arg-type]
+        .where(col(Vote.id) == vote_id)
         .values(invalidated_at=to_db(now), invalidated_reason=reason, invalidated_category="manual")
     )
     record(
         session,
         at=now,
         actor=actor,
-        action="vote.invalidate",
+        action=AuditAction.VOTE_INVALIDATE,
         target=f"vote:{vote_id}",
         ballot=ballot_id,
         receipt_digest=digest,
@@ -133,7 +144,7 @@ def invalidate_cluster(
         session,
         at=now,
         actor=actor,
-        action="cluster.invalidate",
+        action=AuditAction.CLUSTER_INVALIDATE,
         target=f"ballot:{ballot_id}",
         cluster=cluster.id,
         kind=cluster.kind.value,

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from award.models import VoterProof
 from award.windows import WindowState
 from vote_api.core.client import request_address
+from vote_api.core.deps import DatabaseDep, NowDep
 from vote_api.core.errors import APIError
+from vote_api.core.humancheck import HumanAnswer
 from vote_api.core.limits import RECEIPT_LIMIT, VOTE_LIMIT, rate_limit
-from vote_api.deps import CatalogDep, DatabaseDep, NowDep, VotingDep
-from vote_api.state import app_state
 from vote_api.voting.anomalies import CATEGORY_LABELS
 from vote_api.voting.casting import Submission, outcome_of, prepare
 from vote_api.voting.catalog import moment_words
+from vote_api.voting.deps import CatalogDep, VotingDep, voting_of
 from vote_api.voting.receipts import normalise_receipt, receipt_digest
 from vote_api.voting.schemas import (
     BallotList,
@@ -46,10 +45,6 @@ VOTE_REFUSALS: dict[int | str, dict[str, Any]] = {
     429: {"description": "请求过于频繁，或所在网络地址今天的投票次数已达上限（Retry-After）"},
 }
 
-SPECIAL_NUMBER_REFUSED = (
-    "本投票不接受虚拟运营商号段、物联网或上网卡号码，请改用其他中国大陆手机号码验证后投票"
-)
-
 RECEIPT_NOT_FOUND = (
     "没有找到这个回执码。请核对后重新输入（回执码形如 ACDE-FHJK-MNPR-TUVW，不区分大小写）"
 )
@@ -72,33 +67,26 @@ router = APIRouter(tags=["votes"])
     dependencies=[rate_limit(VOTE_LIMIT)],
 )
 async def vote(request: Request, ballot_id: str, body: VoteIn) -> Response:
-    """Cast a vote: captcha, window, choices, daily cap per network, one per voter per period.
+    """Cast a vote: human check, window, choices, daily cap per network, one per voter per period.
 
     The hot path: the app's parts are looked up directly rather than as dependencies, and
     the answer is serialised once (measured by bench/bench_vote.py).
     """
-    voting = app_state(request.app).voting
+    voting = voting_of(request.app)
     entry = voting.catalog.get(ballot_id)
-    device = voting.identity.identify(request)  # set on phone ballots too: a review signal
-    address = request_address(request)
+    device = voting.device.identify(request)  # read on every ballot: a review signal
     now = voting.now()
-    traits = voting.traits(request, address, device.key)
-    voter_key = device.key
-    if entry.ballot.identity is VoterProof.PHONE:
-        phone = voting.phones.require(request, now)
-        if phone.special and entry.ballot.refuse_virtual_numbers:
-            raise APIError(403, "phone_segment_refused", SPECIAL_NUMBER_REFUSED)
-        voter_key = phone.key
-        traits = replace(traits, phone_segment=phone.segment, phone_block=phone.block)
+    proof = voting.proofs[entry.ballot.identity].prove(request, entry.ballot, now, device)
+    traits = voting.traits(request, request_address(request), device.key, proof)
+    answer = HumanAnswer(body.captcha_id, body.captcha_answer)
     submission = Submission(
         entry=entry,
         candidates=body.candidates,
-        captcha_id=body.captcha_id,
-        captcha_answer=body.captcha_answer,
-        voter_key=voter_key,
+        ticket=await voting.human_check.ticket(answer, f"vote:{entry.id}", now),
+        voter_key=proof.voter_key,
         traits=traits,
     )
-    paper = prepare(submission, captcha=voting.captcha, now=now)
+    paper = prepare(submission, now=now)
     outcome = outcome_of(paper, await voting.writer.write(paper))
     if isinstance(outcome, APIError):
         raise outcome
@@ -113,7 +101,7 @@ async def vote(request: Request, ballot_id: str, body: VoteIn) -> Response:
         ),
     )
     response = Response(accepted.model_dump_json(), status_code=201, media_type="application/json")
-    voting.identity.remember(request, response, device)
+    voting.device.remember(request, response, device)
     return response
 
 

@@ -7,12 +7,12 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlmodel import col
 
-from award.models import VoterProof
 from award.windows import WindowState
 from vote_api.core.limits import RECEIPT_LIMIT, rate_limit
-from vote_api.state import app_state
 from vote_api.voting.casting import already_voted
+from vote_api.voting.deps import voting_of
 from vote_api.voting.models import Vote
 
 router = APIRouter(tags=["votes"])
@@ -24,17 +24,18 @@ class StandingOut(BaseModel):
     ballot_id: str
     voted: bool
     message: str | None = None
-    #: On a phone ballot: whether this browser holds a verified number's session.
+    #: On a ballot whose voters prove themselves first (a phone ballot): whether this browser
+    #: holds a verified proof.
     phone_verified: bool | None = None
 
 
 def has_voted(session: Session, ballot_id: str, voter_key: str, period_key: str) -> bool:
     """Whether a vote of this voter is stored for the ballot and period."""
     row = session.execute(
-        select(Vote.id).where(
-            Vote.ballot_id == ballot_id,
-            Vote.voter_key == voter_key,
-            Vote.period_key == period_key,
+        select(col(Vote.id)).where(
+            col(Vote.ballot_id) == ballot_id,
+            col(Vote.voter_key) == voter_key,
+            col(Vote.period_key) == period_key,
         )
     ).first()
     return row is not None
@@ -47,23 +48,15 @@ def has_voted(session: Session, ballot_id: str, voter_key: str, period_key: str)
 )
 async def standing(request: Request, ballot_id: str) -> StandingOut:
     """Whether this browser's voter (its verified number on a phone ballot) has voted this period."""
-    voting = app_state(request.app).voting
+    voting = voting_of(request.app)
     entry = voting.catalog.get(ballot_id)
     now = voting.now()
-    on_phone = entry.ballot.identity is VoterProof.PHONE
-    phone = voting.phones.read(request, now) if on_phone else None
-    verified = phone is not None if on_phone else None
-    if entry.ballot.window.state(now) is not WindowState.OPEN:
+    method = voting.proofs[entry.ballot.identity]
+    proof = method.known(request, now, voting.device.identify(request))
+    verified = (proof is not None) if method.verifies else None
+    if proof is None or entry.ballot.window.state(now) is not WindowState.OPEN:
         return StandingOut(ballot_id=entry.id, voted=False, phone_verified=verified)
-    if on_phone:
-        if phone is None:  # before verifying, nobody is known
-            return StandingOut(ballot_id=entry.id, voted=False, phone_verified=False)
-        voter_key = phone.key
-    else:
-        voter = voting.identity.identify(request)
-        if voter.new_token is not None:
-            return StandingOut(ballot_id=entry.id, voted=False)
-        voter_key = voter.key
+    voter_key = proof.voter_key
     period = entry.period_key(now)
     voted = await voting.db.run(lambda session: has_voted(session, entry.id, voter_key, period))
     message = already_voted(entry).message if voted else None

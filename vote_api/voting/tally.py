@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from vote_api.core.timeutil import from_db
 from vote_api.voting.catalog import BallotEntry
@@ -39,10 +41,13 @@ class Tally:
 
 def tally(session: Session, entry: BallotEntry) -> Tally:
     """Count the ballot's valid votes per candidate, with sorted receipt digests."""
-    rows = session.execute(
+    rows: Sequence[Any] = session.execute(
         select(
-            Vote.choices, Vote.receipt_digest, Vote.invalidated_at, Vote.invalidated_category
-        ).where(Vote.ballot_id == entry.id)
+            col(Vote.choices),
+            col(Vote.receipt_digest),
+            col(Vote.invalidated_at),
+            col(Vote.invalidated_category),
+        ).where(col(Vote.ballot_id) == entry.id)
     ).all()
     by_id = {cid: CandidateCount(id=cid, name=name) for cid, name in entry.candidates.items()}
     counted = 0
@@ -74,8 +79,10 @@ def tally(session: Session, entry: BallotEntry) -> Tally:
 
 def votes_per_day(session: Session, ballot_id: str) -> Counter[str]:
     """Valid votes per period key (a date, or "window")."""
-    rows = session.execute(
-        select(Vote.period_key).where(Vote.ballot_id == ballot_id, Vote.invalidated_at.is_(None))  # type: ignore[union-attr]
+    rows: Iterable[str] = session.execute(
+        select(col(Vote.period_key)).where(
+            col(Vote.ballot_id) == ballot_id, col(Vote.invalidated_at).is_(None)
+        )
     ).scalars()
     return Counter(rows)
 
@@ -93,14 +100,14 @@ class ReceiptRecord:
 
 def find_receipt(session: Session, digest: str) -> ReceiptRecord | None:
     """The vote behind a receipt digest, or None."""
-    row = session.execute(
+    row: Any = session.execute(
         select(
-            Vote.ballot_id,
-            Vote.created_at,
-            Vote.choices,
-            Vote.invalidated_at,
-            Vote.invalidated_reason,
-        ).where(Vote.receipt_digest == digest)
+            col(Vote.ballot_id),
+            col(Vote.created_at),
+            col(Vote.choices),
+            col(Vote.invalidated_at),
+            col(Vote.invalidated_reason),
+        ).where(col(Vote.receipt_digest) == digest)
     ).first()
     if row is None:
         return None

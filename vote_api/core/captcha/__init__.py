@@ -1,4 +1,4 @@
-"""Captchas people can read and hear: alphabets, renderers, and single-use challenges."""
+"""The built-in human check: captchas people can read and hear, single-use, drawn here."""
 
 from vote_api.core.captcha.alphabet import (
     ANSWER_LENGTH,
@@ -9,10 +9,10 @@ from vote_api.core.captcha.alphabet import (
 from vote_api.core.captcha.service import (
     AnswerSource,
     CaptchaChallenge,
-    CaptchaKind,
     CaptchaService,
     normalise_answer,
 )
+from vote_api.core.humancheck import CaptchaKind
 
 __all__ = [
     "ANSWER_LENGTH",

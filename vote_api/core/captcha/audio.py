@@ -6,7 +6,7 @@ overlap-adding jittered grains, its waveform smeared by a random-phase filter a 
 long, and its gain drawn at random. The digits are spaced by random gaps over a bed of
 noise and reversed, resampled speech (babble no listener mistakes for a digit). So no two
 challenges share a waveform, and matching the shipped samples against the signal, even
-resampled to every speed, does not read it (tests/captcha/test_audio.py). Output: WAV,
+resampled to every speed, does not read it (tests/core/captcha/test_audio.py). Output: WAV,
 8 kHz, mono, 8-bit (every browser plays it), at most `MAX_SECONDS` long.
 """
 

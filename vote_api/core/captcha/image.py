@@ -87,7 +87,7 @@ def _glyph(char: str, size: int, tilt: float) -> Image.Image:
     """One character as a tilted alpha mask, cropped to its ink."""
     font = _font(size)
     left, top, right, bottom = font.getbbox(char)
-    mask = Image.new("L", (right - left + 10, bottom - top + 10), 0)
+    mask = Image.new("L", (int(right - left) + 10, int(bottom - top) + 10), 0)
     draw = ImageDraw.Draw(mask)
     draw.text((4 - left, 4 - top), char, font=font, fill=255, stroke_width=1, stroke_fill=255)
     mask = mask.rotate(tilt, resample=Image.Resampling.BICUBIC, expand=True)

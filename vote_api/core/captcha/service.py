@@ -13,25 +13,18 @@ import random
 import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import bindparam, delete, insert
 from sqlmodel import Field, Session, SQLModel
 
 from vote_api.core.captcha.alphabet import AUDIO_ALPHABET, IMAGE_ALPHABET, random_text
 from vote_api.core.errors import APIError
+from vote_api.core.humancheck import CaptchaKind
 from vote_api.core.rawsql import RawSQL, execute, read_moment
 from vote_api.core.timeutil import from_db, moment_field, to_db
 
 _SYSTEM_RANDOM = random.SystemRandom()
 AnswerSource = Callable[["CaptchaKind"], str]
-
-
-class CaptchaKind(StrEnum):
-    """An image to read, or audio to listen to (for people who cannot see the image)."""
-
-    IMAGE = "image"
-    AUDIO = "audio"
 
 
 class CaptchaChallenge(SQLModel, table=True):
@@ -104,8 +97,8 @@ class CaptchaService:
         self, session: Session, challenge_id: str, answer: str, scope: str, now: datetime
     ) -> None:
         """Consume the challenge (in the caller's transaction) and refuse a wrong answer."""
-        row = execute(session, CONSUME, {"challenge_id": challenge_id}).fetchone()
-        outcome = verdict(row, self.answer_hash(challenge_id, answer), scope, now)
+        answer_hash = self.answer_hash(challenge_id, answer)
+        outcome = use_in_transaction(session, challenge_id, answer_hash, scope, now)
         if outcome is not None:
             raise captcha_refusal(outcome)
 
@@ -136,6 +129,19 @@ def verdict(
     if not hmac.compare_digest(stored_hash, answer_hash):
         return "captcha_wrong"
     return None
+
+
+def use_in_transaction(
+    session: Session, challenge_id: str | None, answer_hash: str | None, scope: str, now: datetime
+) -> str | None:
+    """Use up a ticket's challenge in the caller's transaction and judge it (``verdict``).
+
+    A ticket already checked before the transaction (no challenge) lets through.
+    """
+    if challenge_id is None:
+        return None
+    row = execute(session, CONSUME, {"challenge_id": challenge_id}).fetchone()
+    return verdict(row, answer_hash or "", scope, now)
 
 
 def captcha_refusal(outcome: str) -> APIError:

@@ -28,7 +28,7 @@ class SmsSettings(Protocol):
     production: bool
 
 
-@dataclass(frozen=True)
+@dataclass
 class SmsConfig:
     """A plain SmsSettings, for tests, benchmarks and scripts."""
 

@@ -1,0 +1,1 @@
+"""The console's page families, one router each: sign-in, overview, ballots, objections, audit, staff."""
