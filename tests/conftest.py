@@ -186,11 +186,18 @@ def postgres_url() -> str:
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
-    """A Redis URL for scale-out tests."""
+    """A Redis URL for scale-out tests: a database of its own for each pytest-xdist worker.
+
+    ``SZMQA_TEST_REDIS`` names the first worker's database (default 15); worker ``gwN`` takes
+    the N-th one below it, so that parallel workers never count in each other's keys.
+    """
     url = os.environ.get("SZMQA_TEST_REDIS", "redis://127.0.0.1:6379/15")
     if not port_open("127.0.0.1", 6379):
         missing("Redis is not running on 127.0.0.1:6379")
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    base, _, first = url.rpartition("/")
+    offset = int(worker.removeprefix("gw") or 0)
+    return f"{base}/{(int(first or 0) - offset) % 16}"
 
 
 class LiveServer:
