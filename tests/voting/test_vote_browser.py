@@ -138,6 +138,7 @@ def test_vote_browser_every_control_labelled_and_messages_announced(
 ) -> None:
     page.goto(f"{site_url}/vote/")
     ballot(page, SOCIAL)
+    page.locator("#vote-app:not([aria-busy])").wait_for(state="attached")
     unlabelled = page.evaluate(
         """() => [...document.querySelectorAll('#vote-app input, #receipt-form input')]
               .filter(i => !(i.id && document.querySelector(`label[for="${i.id}"]`)))

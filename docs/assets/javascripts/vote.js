@@ -524,9 +524,14 @@
   }
   window.addEventListener("hashchange", land);
 
+  // The ballots are being drawn until every one has asked for its standing: assistive
+  // technology (and tests) wait for aria-busy to go.
+  app.setAttribute("aria-busy", "true");
+  function settled() { app.removeAttribute("aria-busy"); }
   call("GET", "/ballots").then(function (result) {
     var loading = document.getElementById("vote-loading");
     if (!result.ok) {
+      settled();
       say(loading, "投票暂时无法载入：" + refusal(result), "error");
       return;
     }
@@ -535,6 +540,7 @@
     });
     if (!ballots.length) {
       loading.textContent = "目前没有网络投票。投票开放时将在公示公告中通知。";
+      settled();
       return;
     }
     loading.textContent = "共有 " + ballots.length + " 项投票，其中 " +
@@ -543,6 +549,7 @@
     ballots.forEach(function (ballot) { app.appendChild(renderBallot(ballot)); });
     land();
     Promise.all(settling).then(function () {
+      settled();
       var id = decodeURIComponent(window.location.hash.slice(1));
       var target = id && document.getElementById(id);
       // Land again only if nothing else was done meanwhile (the reader may have moved on).
