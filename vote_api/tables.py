@@ -7,7 +7,7 @@ from vote_api.core.audit import AuditEntry
 from vote_api.core.auth import AdminToken
 from vote_api.core.captcha import CaptchaChallenge
 from vote_api.objections.models import ObjectionCase, ObjectionEvent, ObjectionFile
-from vote_api.voting.models import NetworkDay, SmsCode, SmsQuota, Vote
+from vote_api.voting.models import NetworkDay, SmsCode, SmsQuota, SmsTally, Vote
 
 TABLES = (
     AdminToken,
@@ -22,4 +22,5 @@ TABLES = (
     NetworkDay,
     SmsCode,
     SmsQuota,
+    SmsTally,
 )

@@ -14,6 +14,7 @@ from tests.factories import CULTURE, PHONE, Apps, Env, phone_content
 from tests.voting.phone_flow import OTHER_PHONE, VIRTUAL_PHONE, ask_code, verify
 from vote_api.core.parts import part
 from vote_api.core.state import core_state
+from vote_api.voting.proofs.phone.codes import review_block
 from vote_api.voting.proofs.phone.method import PhoneProof
 from vote_api.voting.sms.gateway import SmsQuotaExceeded, SmsUnavailable
 
@@ -40,7 +41,9 @@ def test_phone_flow_captcha_code_verify_vote_stores_only_hashes_and_prefixes(
             text("SELECT voter_key, phone_segment, phone_block, device_key FROM vote")
         ).one()
         dump = "\n".join(connection.connection.driver_connection.iterdump())
-    assert row.phone_segment == "139" and row.phone_block == "1234" and row.device_key
+    bucket = review_block(part(phone_env.app, PhoneProof).secret, PHONE)
+    assert row.phone_segment == "139" and row.phone_block == bucket and row.device_key
+    assert len(bucket) == 2 and "1234" not in (row.phone_block or "")  # no 4-digit block kept
     assert PHONE not in dump and "5678" not in row.voter_key
     assert PHONE not in caplog.text  # the console gateway logs the code, never the number
 

@@ -64,15 +64,35 @@ def request_address(request: Request) -> str:
     return address
 
 
+def _unmapped(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    parsed = _parse(text)
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        return parsed.ipv4_mapped
+    return parsed
+
+
+def _network(address: str, ipv4_prefix: int, ipv6_prefix: int) -> str:
+    parsed = _unmapped(address)
+    if parsed is None:
+        return address
+    prefix = ipv4_prefix if parsed.version == 4 else ipv6_prefix
+    return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))
+
+
+#: What a rate limit counts as one client: an IPv4 address (/32), or an IPv6 /64. A subscriber
+#: is given a whole /64 and may change the rest of its address at every request.
+IPV4_LIMIT_PREFIX = 32
+IPV6_LIMIT_PREFIX = 64
 #: The prefix lengths of an "address network": what one household, office or NAT pool shares.
 IPV4_NETWORK_PREFIX = 24
 IPV6_NETWORK_PREFIX = 48
 
 
+def limit_network(address: str) -> str:
+    """The key of a client for rate limits: IPv4 /32 or IPv6 /64 (the text itself if unparsable)."""
+    return _network(address, IPV4_LIMIT_PREFIX, IPV6_LIMIT_PREFIX)
+
+
 def address_network(address: str) -> str:
     """The network of a client address: IPv4 /24 or IPv6 /48 (the text itself if unparsable)."""
-    parsed = _parse(address)
-    if parsed is None:
-        return address
-    prefix = IPV4_NETWORK_PREFIX if parsed.version == 4 else IPV6_NETWORK_PREFIX
-    return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))
+    return _network(address, IPV4_NETWORK_PREFIX, IPV6_NETWORK_PREFIX)

@@ -37,7 +37,7 @@ from slowapi.errors import RateLimitExceeded
 from slowapi.wrappers import Limit
 
 from vote_api.core import ratelimit_storage  # noqa: F401 (registers memory:// with a cheap sweep)
-from vote_api.core.client import request_address
+from vote_api.core.client import address_network, limit_network, request_address
 from vote_api.core.errors import error_body
 from vote_api.core.parts import part
 from vote_api.core.settings import Settings
@@ -58,11 +58,23 @@ AUDIO_CAPTCHA_LIMIT = "5/minute;30/hour"
 #: SMS codes cost money and reach a person: a few per address per hour.
 SMS_LIMIT = "5/minute;20/hour"
 VERIFY_LIMIT = "20/minute;100/hour"
+#: Per wider network (IPv4 /24, IPv6 /48) and hour, on top of the per-client limits: a host
+#: with a block of addresses, or many /64s of one site, still shares one budget.
+SMS_NETWORK_LIMIT = "60/hour"
+#: While few of the SMS codes sent are verified (pumping), per client and per network.
+TIGHT_SMS_LIMIT = "1/minute;5/hour"
+TIGHT_SMS_NETWORK_LIMIT = "15/hour"
+OBJECTION_NETWORK_LIMIT = "30/hour"
 
 
 def client_key(request: Request) -> str:
-    """The rate-limit key of a request: its client address."""
-    return request_address(request)
+    """The rate-limit key of a request: its client's IPv4 address or IPv6 /64."""
+    return limit_network(request_address(request))
+
+
+def network_key(request: Request) -> str:
+    """The wider network of a request's client (IPv4 /24, IPv6 /48), for per-network limits."""
+    return address_network(request_address(request))
 
 
 # slowapi calls inspect.signature(key_func) on every check; a precomputed one makes that free.
@@ -145,10 +157,10 @@ class Limits:
         return cls(limiter=make_limiter(settings), shared=make_shared_limits(settings))
 
 
-async def _count(request: Request, spec: str, scope: str) -> None:
+async def _count(request: Request, spec: str, scope: str, key: str | None = None) -> None:
     """Count the request against each window of ``spec`` under ``scope``; 429 once one is full."""
     state = part(request.app, Limits)
-    keys = ["szmqa", request_address(request), scope]
+    keys = ["szmqa", client_key(request) if key is None else key, scope]
     for item in _parsed(spec):
         if not await _hit(state, item, keys):
             request.state.view_rate_limit = (item, keys)
@@ -168,10 +180,10 @@ async def _hit(state: Limits, item: RateLimitItem, keys: list[str]) -> bool:
     return bool(state.limiter.limiter.hit(item, *keys))
 
 
-async def hit_extra_limit(request: Request, spec: str, scope: str) -> None:
-    """Count the request against a further limit of its own scope; 429 once it is reached."""
+async def hit_extra_limit(request: Request, spec: str, scope: str, key: str | None = None) -> None:
+    """Count the request against a further limit of its own scope (and key); 429 once reached."""
     if part(request.app, Limits).limiter.enabled:
-        await _count(request, spec, scope)
+        await _count(request, spec, scope, key)
 
 
 @functools.lru_cache(maxsize=32)

@@ -48,7 +48,8 @@ class Settings(BaseSettings):
     sms_app_id: str = ""
     sms_endpoint: str = ""
     sms_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 5.0
-    #: SMS codes a day the secretariat budgets for: the console warns from 80 % on.
+    #: The hard daily ceiling of SMS codes: past it sends are refused (503); the console warns
+    #: from 80 % on.
     sms_daily_budget: Annotated[int, Field(ge=1)] = 10_000
     captcha_ttl_seconds: Annotated[int, Field(ge=30, le=1800)] = 300
     voter_cookie_days: Annotated[int, Field(ge=1, le=400)] = 180
@@ -63,6 +64,10 @@ class Settings(BaseSettings):
     )
     objection_text_max_chars: Annotated[int, Field(ge=200, le=50_000)] = 5000
     objection_retention_days: Annotated[int, Field(ge=1, le=3650)] = 180
+    # SMS economics: codes a day per 7-digit number block, and the verified-share watch.
+    sms_block_daily_cap: Annotated[int, Field(ge=1, le=10_000)] = 50
+    sms_verified_share_floor: Annotated[float, Field(ge=0, le=1)] = 0.5
+    sms_watch_min_sent: Annotated[int, Field(ge=1)] = 20
 
     @field_validator("old_encryption_keys", mode="before")
     @classmethod

@@ -96,3 +96,21 @@ class SmsQuota(SQLModel, table=True):
     day: str = Field(max_length=10, primary_key=True)
     sent: int = 0
     last_sent_at: datetime | None = moment_field(nullable=True)
+
+
+class SmsTally(SQLModel, table=True):
+    """SMS codes sent, and verified, per scope, key and period: the durable SMS economics.
+
+    Scopes: ``day`` (key ``*``, the daily ceiling), ``block`` (a keyed hash of the number's
+    first 7 digits, its daily cap), ``segment`` (the first 3 digits, or ``*``, per Beijing hour:
+    the share of codes verified). Counted by conditional upserts in the code's transaction, so
+    the ceiling and caps hold across workers, restarts and a rate-limit store that went away.
+    """
+
+    __tablename__ = "sms_tally"
+
+    scope: str = Field(max_length=10, primary_key=True)
+    key: str = Field(max_length=64, primary_key=True)
+    period: str = Field(max_length=13, primary_key=True)
+    sent: int = 0
+    verified: int = 0

@@ -23,6 +23,13 @@ from vote_api.core.timeutil import from_db, to_db
 from vote_api.voting.casting import beijing_day
 from vote_api.voting.models import SmsCode, SmsQuota
 from vote_api.voting.proofs.method import keyed_hash
+from vote_api.voting.sms.economics import (
+    SmsPolicy,
+    Tally,
+    count_verified,
+    give_back_sends,
+    take_sends,
+)
 
 CODE_DIGITS = 6
 CODE_TTL = timedelta(minutes=5)
@@ -45,6 +52,18 @@ class IssuedCode:
 
     code_id: int
     code: str
+    #: The places the code took in the SMS tallies (given back if sending fails).
+    tallies: tuple[Tally, ...] = ()
+
+
+@dataclass(frozen=True)
+class SendPlan:
+    """Where a code goes, for the SMS economics: its number block's key, segment and policy."""
+
+    block: str
+    segment: str
+    policy: SmsPolicy
+    tight: bool = False
 
 
 def phone_key(secret: bytes, digits: str) -> str:
@@ -52,12 +71,26 @@ def phone_key(secret: bytes, digits: str) -> str:
     return keyed_hash(secret, "phone", digits)
 
 
+#: A vote keeps, for review, not its number's 4-digit region block but a bucket: the first
+#: hex digits of a keyed hash of the 7-digit block. Votes from one block share a bucket; even
+#: with the keys, a bucket leaves about 10,000 / 256 ≈ 40 blocks of the segment (400,000
+#: numbers) rather than one block of 10,000.
+REVIEW_BUCKET_DIGITS = 2
+
+
+def review_block(secret: bytes, digits: str) -> str:
+    """The bucket of a number's 7-digit block stored beside its vote (2 hex digits)."""
+    return keyed_hash(secret, "review-block", digits[:7])[:REVIEW_BUCKET_DIGITS]
+
+
 def _code_hash(secret: bytes, key: str, code: str) -> str:
     return keyed_hash(secret, "sms-code", f"{key}:{code}")
 
 
-def issue_code(session: Session, secret: bytes, key: str, now: datetime) -> IssuedCode:
-    """Take one of the number's daily codes (or refuse with when to retry) and store its hash."""
+def issue_code(
+    session: Session, secret: bytes, key: str, now: datetime, plan: SendPlan | None = None
+) -> IssuedCode:
+    """Take one of the number's daily codes and the plan's SMS tallies (or refuse), store its hash."""
     taken = rawsql.execute(
         session,
         _TAKE_QUOTA,
@@ -72,6 +105,16 @@ def issue_code(session: Session, secret: bytes, key: str, now: datetime) -> Issu
     if taken is None:
         session.rollback()
         raise _quota_refusal(session, key, now)
+    tallies: tuple[Tally, ...] = ()
+    if plan is not None:
+        tallies = take_sends(
+            session,
+            plan.policy,
+            block=plan.block,
+            segment=plan.segment,
+            now=now,
+            tight=plan.tight,
+        )
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
     row = SmsCode(
         phone_key=key,
@@ -82,7 +125,7 @@ def issue_code(session: Session, secret: bytes, key: str, now: datetime) -> Issu
     session.add(row)
     session.commit()
     assert row.id is not None
-    return IssuedCode(code_id=row.id, code=code)
+    return IssuedCode(code_id=row.id, code=code, tallies=tallies)
 
 
 def _quota_refusal(session: Session, key: str, now: datetime) -> APIError:
@@ -117,10 +160,18 @@ def give_back(session: Session, key: str, issued: IssuedCode, now: datetime) -> 
         .where(col(SmsQuota.phone_key) == key, col(SmsQuota.day) == beijing_day(now))
         .values(sent=SmsQuota.sent - 1, last_sent_at=previous)
     )
+    give_back_sends(session, issued.tallies)
     session.commit()
 
 
-def check_code(session: Session, secret: bytes, key: str, code: str, now: datetime) -> None:
+def check_code(
+    session: Session,
+    secret: bytes,
+    key: str,
+    code: str,
+    now: datetime,
+    segment: str | None = None,
+) -> None:
     """Accept the number's current code (used up on success); count a wrong try, or refuse."""
     row = session.exec(
         select(SmsCode)
@@ -155,4 +206,6 @@ def check_code(session: Session, secret: bytes, key: str, code: str, now: dateti
             else f"验证码不正确，已输错 {MAX_TRIES} 次，请重新获取验证码",
         )
     session.execute(update(SmsCode).where(col(SmsCode.id) == row.id).values(used=True))
+    if segment is not None:
+        count_verified(session, segment, from_db(row.created_at))
     session.commit()

@@ -25,10 +25,12 @@ from vote_api.voting.proofs.method import Proof, ProofSetup, Voter
 from vote_api.voting.proofs.phone.codes import (
     CODE_TTL,
     RESEND_AFTER,
+    SendPlan,
     check_code,
     give_back,
     issue_code,
     phone_key,
+    review_block,
 )
 from vote_api.voting.proofs.phone.numbers import (
     PhoneNumber,
@@ -44,6 +46,7 @@ from vote_api.voting.proofs.phone.schemas import (
 )
 from vote_api.voting.proofs.phone.session import SESSION_TTL, PhoneSessions, VerifiedPhone
 from vote_api.voting.sms.console import BANNER
+from vote_api.voting.sms.economics import SmsPolicy, block_key, pace_network, tightened
 from vote_api.voting.sms.factory import SmsConfig, build_gateway
 from vote_api.voting.sms.gateway import SmsError, SmsGateway
 
@@ -70,6 +73,7 @@ class PhoneProof:
         sms: SmsGateway,
         *,
         show_console_codes: bool,
+        policy: SmsPolicy | None = None,
     ) -> None:
         self.secret = secret
         self.db = db
@@ -78,6 +82,8 @@ class PhoneProof:
         self.sms = sms
         #: Whether the page may show a console gateway's code (never in production).
         self.show_console_codes = show_console_codes
+        #: The daily ceiling, block cap and verified-share watch of SMS sends.
+        self.policy = policy or SmsPolicy()
 
     @classmethod
     def build(cls, setup: ProofSetup) -> PhoneProof:
@@ -104,6 +110,12 @@ class PhoneProof:
             PhoneSessions(settings.secret, settings.trusted_proxies),
             gateway,
             show_console_codes=settings.sms_kind == "console" and not production,
+            policy=SmsPolicy(
+                daily_ceiling=settings.sms_daily_budget,
+                block_daily_cap=settings.sms_block_daily_cap,
+                verified_share_floor=settings.sms_verified_share_floor,
+                watch_min_sent=settings.sms_watch_min_sent,
+            ),
         )
 
     @property
@@ -166,10 +178,14 @@ async def request_code(
     """Send a 6-digit code to the number (captcha first; paced and capped per number)."""
     entry = phone.catalog.get(body.ballot_id)
     number = _parse(body.phone, entry.ballot.refuse_virtual_numbers)
+    policy = phone.policy
+    tight = await phone.db.run(lambda session: tightened(session, policy, number.segment, now))
+    await pace_network(request, tight=tight)
     answer = HumanAnswer(body.captcha_id, body.captcha_answer)
     await check.verify(answer, f"sms:{entry.id}", now)
     key = phone_key(phone.secret, number.digits)
-    issued = await phone.db.run(lambda session: issue_code(session, phone.secret, key, now))
+    plan = SendPlan(block_key(phone.secret, number.digits), number.segment, policy, tight)
+    issued = await phone.db.run(lambda session: issue_code(session, phone.secret, key, now, plan))
     try:
         await phone.sms.send_code(number.digits, issued.code)
     except SmsError as error:
@@ -200,12 +216,14 @@ async def verify_code(
     """Check the code; on success the browser gets a 30-minute session for phone ballots."""
     number = _parse(body.phone, refuse_special=False)
     key = phone_key(phone.secret, number.digits)
-    await phone.db.run(lambda session: check_code(session, phone.secret, key, body.code, now))
+    await phone.db.run(
+        lambda session: check_code(session, phone.secret, key, body.code, now, number.segment)
+    )
     until = now + SESSION_TTL
     verified = VerifiedPhone(
         key=key,
         segment=number.segment,
-        block=number.region_block,
+        block=review_block(phone.secret, number.digits),
         special=refusal(number.digits) is not None,
         until=until,
     )
