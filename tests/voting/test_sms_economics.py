@@ -173,3 +173,30 @@ def test_sms_watch_stays_open_while_codes_are_verified(make_env: Apps, phone_dir
     verify_all(env, sent[:3])  # 3 of 5 verified: 60 % is above the 50 % floor
     with core_state(env.app).db.session() as session:
         assert not tightened(session, SmsPolicy(watch_min_sent=4), "139", env.clock())
+
+
+@pytest.mark.services
+def test_sms_daily_ceiling_holds_under_concurrent_sends_from_two_instances_on_postgres(
+    make_env: Apps, phone_dir: Path, postgres_url: str
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.migrations.databases import postgres_schema
+
+    with postgres_schema(postgres_url) as url:
+        settings = {
+            "demo_dir": phone_dir,
+            "database_url": url,
+            "ratelimit_enabled": False,
+            "sms_daily_budget": 10,
+        }
+        apps = [make_env(**settings), make_env(**settings)]
+        with ThreadPoolExecutor(8) as pool:
+            statuses = list(
+                pool.map(lambda i: send(apps[i % 2].client, number(i)).status_code, range(30))
+            )
+        assert statuses.count(200) == 10 and statuses.count(503) == 20
+        restarted = make_env(**settings)
+        assert send(restarted.client, number(99)).status_code == 503
+        for env in (*apps, restarted):
+            core_state(env.app).db.engine.dispose()

@@ -14,6 +14,7 @@ from award.moments import SHANGHAI
 from vote_api.core.timeutil import day_bounds, from_db, to_db
 from vote_api.voting.catalog import BallotEntry
 from vote_api.voting.models import SmsQuota, Vote, split_choices
+from vote_api.voting.sms.economics import ShareRow, SmsPolicy, watch
 
 RECENT_VOTES = 30
 
@@ -87,3 +88,27 @@ def sms_sent_on(session: Session, now: datetime) -> int:
         select(func.sum(SmsQuota.sent)).where(col(SmsQuota.day) == day)
     ).scalar()
     return int(total or 0)
+
+
+def sms_watch(session: Session, now: datetime) -> list[ShareRow]:
+    """Codes sent and verified this hour and the last, per segment and for all (``*`` first)."""
+    return watch(session, now)
+
+
+def watch_policy(floor: float, min_sent: int) -> SmsPolicy:
+    """The watch's part of the SMS policy (the console's view of the settings)."""
+    return SmsPolicy(verified_share_floor=floor, watch_min_sent=min_sent)
+
+
+def sms_watch_lines(rows: list[ShareRow], policy: SmsPolicy) -> list[str]:
+    """An alert per segment whose verified share is below the floor (its limits are tightened)."""
+    lines = []
+    for row in rows:
+        if row.low(policy):
+            name = "全部号段" if row.segment == "*" else f"号段 {row.segment}"
+            lines.append(
+                f"{name}本小时和上一小时发出的 {row.sent} 条短信验证码只有 {row.verified} 条被验证"
+                f"（{row.verified / row.sent:.0%}，低于 {policy.verified_share_floor:.0%}）："
+                "其短信限制已自动收紧，请核查是否有人刷短信"
+            )
+    return lines

@@ -24,7 +24,7 @@ from vote_api.objections.models import CaseStatus
 from vote_api.voting.anomalies import find_clusters, load_votes
 from vote_api.voting.catalog import BallotCatalog
 from vote_api.voting.deps import CatalogDep
-from vote_api.voting.stats import sms_sent_on
+from vote_api.voting.stats import sms_sent_on, sms_watch, sms_watch_lines, watch_policy
 
 router = APIRouter(prefix="/admin")
 #: A cluster is worth an alert when it leans this far from the rest of the ballot.
@@ -71,6 +71,7 @@ def overview_data(session: Session, catalog: BallotCatalog, now: datetime) -> di
         "cases": case_counts(session, now.astimezone(SHANGHAI).date()),
         "cluster_alerts": cluster_alerts(session, catalog, [r["id"] for r in open_rows]),
         "sms_today": sms_sent_on(session, now),
+        "sms_watch": sms_watch(session, now),
     }
 
 
@@ -99,9 +100,17 @@ async def overview(
     if await anyio.to_thread.run_sync(shared_storage_down, limiter, uri):
         alerts.append("限流存储（Redis）无法连接：各进程暂按各自内存计数，请检查 Redis")
     alerts += data["cluster_alerts"]
-    budget = state.settings.sms_daily_budget
+    settings = state.settings
+    budget = settings.sms_daily_budget
     if data["sms_today"] >= budget * 0.8:
-        alerts.append(f"今日已发送短信验证码 {data['sms_today']} 条，接近或超过预算 {budget} 条")
+        alerts.append(
+            f"今日已发送短信验证码 {data['sms_today']} 条，每日上限 {budget} 条"
+            "（达到上限后当天停止发送）"
+        )
+    policy = watch_policy(settings.sms_verified_share_floor, settings.sms_watch_min_sent)
+    alerts += sms_watch_lines(data["sms_watch"], policy)
     if data["cases"]["overdue"]:
         alerts.append(f"有 {data['cases']['overdue']} 件异议超过 10 个工作日未办结")
-    return page(request, "overview.html", signed=signed, now=now, alerts=alerts, **data)
+    return page(
+        request, "overview.html", signed=signed, now=now, alerts=alerts, policy=policy, **data
+    )

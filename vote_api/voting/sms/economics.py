@@ -33,7 +33,6 @@ from vote_api.core.limits import (
 )
 from vote_api.voting.casting import beijing_day, seconds_to_next_day
 from vote_api.voting.models import SmsTally
-from vote_api.voting.proofs.method import keyed_hash
 
 ALL = "*"
 DAY, BLOCK, SEGMENT = "day", "block", "segment"
@@ -82,11 +81,6 @@ Tally = tuple[str, str, str]
 def hour_of(moment: datetime) -> str:
     """The Beijing hour a moment falls in, as the watch counts it (``2026-11-24T10``)."""
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H")
-
-
-def block_key(secret: bytes, digits: str) -> str:
-    """The keyed hash of a number's 7-digit block (segment and region), as its cap counts it."""
-    return keyed_hash(secret, "sms-block", digits[:7])
 
 
 def take_sends(

@@ -78,6 +78,11 @@ def phone_key(secret: bytes, digits: str) -> str:
 REVIEW_BUCKET_DIGITS = 2
 
 
+def block_key(secret: bytes, digits: str) -> str:
+    """The keyed hash of a number's 7-digit block (segment and region), as its SMS cap counts it."""
+    return keyed_hash(secret, "sms-block", digits[:7])
+
+
 def review_block(secret: bytes, digits: str) -> str:
     """The bucket of a number's 7-digit block stored beside its vote (2 hex digits)."""
     return keyed_hash(secret, "review-block", digits[:7])[:REVIEW_BUCKET_DIGITS]

@@ -26,6 +26,7 @@ from vote_api.voting.proofs.phone.codes import (
     CODE_TTL,
     RESEND_AFTER,
     SendPlan,
+    block_key,
     check_code,
     give_back,
     issue_code,
@@ -46,7 +47,7 @@ from vote_api.voting.proofs.phone.schemas import (
 )
 from vote_api.voting.proofs.phone.session import SESSION_TTL, PhoneSessions, VerifiedPhone
 from vote_api.voting.sms.console import BANNER
-from vote_api.voting.sms.economics import SmsPolicy, block_key, pace_network, tightened
+from vote_api.voting.sms.economics import SmsPolicy, pace_network, tightened
 from vote_api.voting.sms.factory import SmsConfig, build_gateway
 from vote_api.voting.sms.gateway import SmsError, SmsGateway
 
