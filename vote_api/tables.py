@@ -6,7 +6,12 @@ from vote_api.console.models import Staff, StaffSession
 from vote_api.core.audit import AuditEntry
 from vote_api.core.auth import AdminToken
 from vote_api.core.captcha import CaptchaChallenge
-from vote_api.objections.models import ObjectionCase, ObjectionEvent, ObjectionFile
+from vote_api.objections.models import (
+    EvidenceNetworkDay,
+    ObjectionCase,
+    ObjectionEvent,
+    ObjectionFile,
+)
 from vote_api.voting.models import NetworkDay, SmsCode, SmsQuota, SmsTally, Vote
 
 TABLES = (
@@ -16,6 +21,7 @@ TABLES = (
     ObjectionCase,
     ObjectionEvent,
     ObjectionFile,
+    EvidenceNetworkDay,
     Staff,
     StaffSession,
     Vote,

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     sms_block_daily_cap: Annotated[int, Field(ge=1, le=10_000)] = 50
     sms_verified_share_floor: Annotated[float, Field(ge=0, le=1)] = 0.5
     sms_watch_min_sent: Annotated[int, Field(ge=1)] = 20
+    # Objection floods: evidence bytes a day per network, free disk kept for the service.
+    objection_daily_bytes_per_network: Annotated[int, Field(ge=1024 * 1024)] = 300 * 1024 * 1024
+    objection_min_free_disk_bytes: Annotated[int, Field(ge=0)] = 2 * 1024 * 1024 * 1024
 
     @field_validator("old_encryption_keys", mode="before")
     @classmethod

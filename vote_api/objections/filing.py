@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from vote_api.core.errors import APIError
 from vote_api.core.timeutil import to_db
+from vote_api.objections.flood import EvidenceCharge, add_evidence_bytes
 from vote_api.objections.models import (
     CaseStatus,
     ObjectionCase,
@@ -32,6 +33,7 @@ def file_case(
     submission: Submission,
     files: list[ReceivedFile],
     now: datetime,
+    charge: EvidenceCharge | None = None,
 ) -> tuple[ObjectionCase, str]:
     """Store the case with its files' records (its human check was passed first); return it and its key."""
     sealer = objections.sealer
@@ -79,6 +81,8 @@ def file_case(
                 ),
             )
         )
+    if charge is not None:
+        add_evidence_bytes(session, charge, sum(received.size for received in files))
     try:
         session.commit()
     except IntegrityError:  # pragma: no cover - a case number taken by a concurrent worker

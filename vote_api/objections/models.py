@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, LargeBinary
+from sqlalchemy import BigInteger, Column, LargeBinary
 from sqlmodel import Field, SQLModel
 
 from vote_api.core.timeutil import moment_field
@@ -164,3 +164,13 @@ class ObjectionEvent(SQLModel, table=True):
     to_status: str = Field(max_length=20)
     replied: bool = False
     note_sealed: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+
+
+class EvidenceNetworkDay(SQLModel, table=True):
+    """Evidence bytes stored per client network (a keyed hash) and Beijing day: the daily cap."""
+
+    __tablename__ = "objection_network_day"
+
+    network_key: str = Field(max_length=64, primary_key=True)
+    day: str = Field(max_length=10, primary_key=True)
+    stored_bytes: int = Field(default=0, sa_type=BigInteger)

@@ -12,12 +12,13 @@ from award.content import Content
 from award.models import NoticeKind
 from award.moments import SHANGHAI
 from award.publication import notice_is_public
+from vote_api.core.client import address_network, request_address
 from vote_api.core.db import Database
 from vote_api.core.deps import ContentDep, DatabaseDep, HumanCheckDep, NowDep
 from vote_api.core.errors import APIError
 from vote_api.core.humancheck import HumanAnswer
 from vote_api.core.limits import FOLLOW_UP_LIMIT, OBJECTION_LIMIT, rate_limit
-from vote_api.objections import cases, filing
+from vote_api.objections import cases, filing, flood
 from vote_api.objections.deps import ObjectionsDep
 from vote_api.objections.filetypes import EVIDENCE_TYPES, LETTER_TYPES
 from vote_api.objections.form import FormReader
@@ -168,8 +169,13 @@ async def file_objection(
 
     Returns the case number and the follow-up key, shown this once only.
     """
+    await flood.limit_network(request)
     notice = objection_notice(content, notice_id)
     require_open(notice, now)
+    network = objections.sealer.key_hash(
+        "evidence-network", address_network(request_address(request))
+    )
+    charge = await flood.guard_filing(request, objections.flood, db, network, now)
 
     async def use_captcha(challenge_id: str, answer: str) -> None:
         typed = HumanAnswer(challenge_id[:64], answer[:16])
@@ -203,6 +209,7 @@ async def file_objection(
                 submission=submission,
                 files=form.files,
                 now=now,
+                charge=charge,
             )
         )
     except BaseException:

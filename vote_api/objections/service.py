@@ -9,6 +9,7 @@ from vote_api.core.crypto import Sealer
 from vote_api.core.errors import APIError
 from vote_api.core.humancheck import Purpose
 from vote_api.core.settings import Settings
+from vote_api.objections.flood import FloodGuard
 from vote_api.objections.received import FormLimits
 from vote_api.objections.storage import UploadStore
 
@@ -21,6 +22,7 @@ class Objections:
     store: UploadStore
     limits: FormLimits
     retention_days: int
+    flood: FloodGuard
 
     @classmethod
     def from_settings(cls, settings: Settings, sealer: Sealer) -> Objections:
@@ -37,6 +39,11 @@ class Objections:
                 text_max_chars=settings.objection_text_max_chars,
             ),
             retention_days=settings.objection_retention_days,
+            flood=FloodGuard(
+                folder=settings.objection_upload_path,
+                daily_bytes_per_network=settings.objection_daily_bytes_per_network,
+                min_free_disk_bytes=settings.objection_min_free_disk_bytes,
+            ),
         )
 
     @staticmethod

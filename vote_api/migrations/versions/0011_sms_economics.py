@@ -1,6 +1,6 @@
-"""SMS economics and privacy of phone votes.
+"""SMS economics, objection floods and privacy of phone votes.
 
-``sms_tally`` counts SMS codes sent and verified per day, per number block and per segment
+``objection_network_day`` counts evidence bytes stored per network and day; ``sms_tally`` counts SMS codes sent and verified per day, per number block and per segment
 and hour (the daily ceiling, the block cap, the verified-share watch); a vote no longer
 keeps its number's 4-digit region block, only a bucket of a keyed hash of the 7-digit
 block: the blocks stored so far are erased (they cannot be turned into buckets without the
@@ -23,7 +23,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Add ``sms_tally``; erase the region blocks stored beside phone votes."""
+    """Add ``sms_tally`` and ``objection_network_day``; erase the stored region blocks."""
     op.create_table(
         "sms_tally",
         sa.Column("scope", sa.String(10), nullable=False),
@@ -33,9 +33,17 @@ def upgrade() -> None:
         sa.Column("verified", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("scope", "key", "period"),
     )
+    op.create_table(
+        "objection_network_day",
+        sa.Column("network_key", sa.String(64), nullable=False),
+        sa.Column("day", sa.String(10), nullable=False),
+        sa.Column("stored_bytes", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("network_key", "day"),
+    )
     op.execute("UPDATE vote SET phone_block = NULL WHERE phone_block IS NOT NULL")
 
 
 def downgrade() -> None:
-    """Drop ``sms_tally`` (erased region blocks stay erased)."""
+    """Drop the two tables (erased region blocks stay erased)."""
+    op.drop_table("objection_network_day")
     op.drop_table("sms_tally")
