@@ -23,6 +23,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
+from vote_api.core.db import private_sqlite_file
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: The revision that a database of release 0.1.0 (made by create_all) is stamped at.
 LEGACY_REVISION = "0001"
@@ -115,6 +117,7 @@ def _sqlite_path(engine: Engine) -> Path | None:
 
 def sqlite_backup(source: Path, target: Path) -> None:
     """Copy a SQLite database page by page (consistent, WAL included), closing both files."""
+    private_sqlite_file(target)
     reader, writer = sqlite3.connect(source), sqlite3.connect(target)
     try:
         reader.backup(writer)

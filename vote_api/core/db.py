@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -40,12 +41,30 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+#: The SQLite file (and its -wal and -shm companions) are the service's alone: the votes'
+#: review traits and sealed personal data are in it. A folder the service creates is 0700.
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Create the SQLite file (and its folder) unreadable by others; tighten an existing file."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+        os.chmod(path.parent, PRIVATE_FOLDER)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+    os.close(descriptor)
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            if name.stat().st_mode & 0o077:
+                os.chmod(name, PRIVATE_FILE)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for the URL: SQLite with durable serialised writes, or a pooled server."""
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:")
         if not memory:
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite_file(Path(url.removeprefix("sqlite:///")))
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False},

@@ -28,7 +28,7 @@ def _read_or_create(path: Path) -> dict[str, str]:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # the data folder: private
     keys = {
         "secret_key": secrets.token_urlsafe(48),
         "encryption_key": secrets.token_urlsafe(48),
