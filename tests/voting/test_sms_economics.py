@@ -200,3 +200,30 @@ def test_sms_daily_ceiling_holds_under_concurrent_sends_from_two_instances_on_po
         assert send(restarted.client, number(99)).status_code == 503
         for env in (*apps, restarted):
             core_state(env.app).db.engine.dispose()
+
+
+@pytest.mark.services
+def test_sms_rotating_a_64_across_two_workers_sharing_redis_gets_five_codes(
+    make_env: Apps, phone_dir: Path, live_server: Any, redis_url: str
+) -> None:
+    import secrets
+
+    prefix = f"2001:db8:{secrets.randbelow(0xFFFF):x}:{secrets.randbelow(0xFFFF):x}"  # fresh keys
+    servers = [
+        live_server(
+            make_env(
+                demo_dir=phone_dir, trusted_proxies="127.0.0.1", ratelimit_storage_uri=redis_url
+            ).app
+        )
+        for _ in range(2)
+    ]
+    statuses = []
+    clients = [httpx.Client(base_url=server.url) for server in servers]
+    try:
+        for index in range(12):
+            address = f"{prefix}:{index + 1:x}::{index + 2:x}"
+            statuses.append(send(clients[index % 2], number(index), address).status_code)
+    finally:
+        for client in clients:
+            client.close()
+    assert statuses.count(200) == 5 and set(statuses[5:]) == {429}
