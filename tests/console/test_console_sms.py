@@ -23,5 +23,5 @@ def test_console_overview_shows_the_sms_watch_and_the_ceiling_alert(
     page = observer.get("/admin/").text
     assert "今日已发送短信验证码 4 条，每日上限 5 条" in page  # 80 % of the ceiling
     assert 'id="sms-watch"' in page and "25%" in page and "已收紧" in page
-    assert "号段 139本小时和上一小时发出的 4 条短信验证码只有 1 条被验证" in page
+    assert "号段 139 本小时和上一小时发出的 4 条短信验证码只有 1 条被验证" in page
     assert "1391234" not in page

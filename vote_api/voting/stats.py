@@ -105,7 +105,7 @@ def sms_watch_lines(rows: list[ShareRow], policy: SmsPolicy) -> list[str]:
     lines = []
     for row in rows:
         if row.low(policy):
-            name = "全部号段" if row.segment == "*" else f"号段 {row.segment}"
+            name = "全部号段" if row.segment == "*" else f"号段 {row.segment} "
             lines.append(
                 f"{name}本小时和上一小时发出的 {row.sent} 条短信验证码只有 {row.verified} 条被验证"
                 f"（{row.verified / row.sent:.0%}，低于 {policy.verified_share_floor:.0%}）："
