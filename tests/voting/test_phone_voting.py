@@ -151,6 +151,8 @@ def test_phone_gateway_errors_are_clear_and_not_counted(
     assert failed.status_code == status and "短信" in failed.json()["message"]
     with core_state(phone_env.app).db.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM sms_code")).scalar_one() == 0
+        # Nor in the SMS tallies: the day's ceiling, the block's cap, the watch.
+        assert connection.execute(text("SELECT sum(sent) FROM sms_tally")).scalar_one() == 0
     retry: Any = ask_code(phone_env.client)  # no 60 s wait: the failed send was not counted
     assert retry.status_code == 200, retry.text
 

@@ -170,7 +170,7 @@ def _masked(number: PhoneNumber) -> str:
     responses={
         400: {"description": "号码格式不正确、号段不接受、验证码错误"},
         429: {"description": "同一号码 60 秒内只能获取一次、每天最多 5 次；同一地址每小时次数有限"},
-        503: {"description": "短信服务暂时不可用（不计入次数）"},
+        503: {"description": "短信服务暂时不可用（不计入次数）；当天发送量已达上限"},
     },
 )
 async def request_code(
