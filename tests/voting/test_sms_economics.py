@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from tests.factories import CULTURE, IMAGE_ANSWER, Apps, Env, migrated_sqlite, phone_content
-from vote_api.core.limits import SMS_LIMIT, SMS_NETWORK_LIMIT, TIGHT_SMS_LIMIT
+from vote_api.core.limits import SMS_LIMIT, TIGHT_SMS_LIMIT
 from vote_api.core.state import core_state
 from vote_api.voting.models import SmsTally
 from vote_api.voting.sms.economics import ALL, SEGMENT, SmsPolicy, tightened
@@ -75,9 +75,14 @@ def test_sms_rotating_ipv4_addresses_of_one_24_stop_at_its_hourly_limit(
     make_env: Apps, phone_dir: Path, live_server: Any
 ) -> None:
     # The watch would tighten the /24's limit after 20 unverified codes: kept out of this test.
-    env = make_env(demo_dir=phone_dir, trusted_proxies="127.0.0.1", sms_watch_min_sent=10_000)
+    env = make_env(
+        demo_dir=phone_dir,
+        trusted_proxies="127.0.0.1",
+        sms_watch_min_sent=10_000,
+        sms_network_hourly_limit=12,
+    )
     server = live_server(env.app)
-    allowed = int(SMS_NETWORK_LIMIT.split("/")[0])
+    allowed = 12
     with httpx.Client(base_url=server.url) as client:
         statuses = [
             send(client, number(i), f"203.0.113.{i % 250 + 1}").status_code

@@ -59,11 +59,10 @@ AUDIO_CAPTCHA_LIMIT = "5/minute;30/hour"
 SMS_LIMIT = "5/minute;20/hour"
 VERIFY_LIMIT = "20/minute;100/hour"
 #: Per wider network (IPv4 /24, IPv6 /48) and hour, on top of the per-client limits: a host
-#: with a block of addresses, or many /64s of one site, still shares one budget.
-SMS_NETWORK_LIMIT = "60/hour"
-#: While few of the SMS codes sent are verified (pumping), per client and per network.
+#: with a block of addresses, or many /64s of one site, still shares one budget. (SMS: the
+#: setting SZMQA_SMS_NETWORK_HOURLY_LIMIT, a quarter of it while the verified share is low.)
+#: While few of the SMS codes sent are verified (pumping), per client.
 TIGHT_SMS_LIMIT = "1/minute;5/hour"
-TIGHT_SMS_NETWORK_LIMIT = "15/hour"
 OBJECTION_NETWORK_LIMIT = "30/hour"
 
 

@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     sms_block_daily_cap: Annotated[int, Field(ge=1, le=10_000)] = 50
     sms_verified_share_floor: Annotated[float, Field(ge=0, le=1)] = 0.5
     sms_watch_min_sent: Annotated[int, Field(ge=1)] = 20
+    sms_network_hourly_limit: Annotated[int, Field(ge=4, le=100_000)] = 60
     # Objection floods: evidence bytes a day per network, free disk kept for the service.
     objection_daily_bytes_per_network: Annotated[int, Field(ge=1024 * 1024)] = 300 * 1024 * 1024
     objection_min_free_disk_bytes: Annotated[int, Field(ge=0)] = 2 * 1024 * 1024 * 1024

@@ -9,7 +9,8 @@ leaves behind: when fewer than ``SZMQA_SMS_VERIFIED_SHARE_FLOOR`` of the codes o
 (or of all segments) sent this hour and the last were verified, with at least
 ``SZMQA_SMS_WATCH_MIN_SENT`` sent, sends to that segment are tightened by themselves: a client
 (IPv4 address or IPv6 /64) gets 1 code a minute and 5 an hour, a network (IPv4 /24 or IPv6 /48)
-15 an hour, and a number block a fifth of its daily cap, until the share recovers.
+a quarter of ``SZMQA_SMS_NETWORK_HOURLY_LIMIT``, and a number block a fifth of its daily cap,
+until the share recovers.
 """
 
 from __future__ import annotations
@@ -25,9 +26,7 @@ from award.moments import SHANGHAI
 from vote_api.core import rawsql
 from vote_api.core.errors import APIError
 from vote_api.core.limits import (
-    SMS_NETWORK_LIMIT,
     TIGHT_SMS_LIMIT,
-    TIGHT_SMS_NETWORK_LIMIT,
     hit_extra_limit,
     network_key,
 )
@@ -38,6 +37,8 @@ ALL = "*"
 DAY, BLOCK, SEGMENT = "day", "block", "segment"
 #: A number block's daily cap is divided by this while its segment's share is low.
 TIGHT_BLOCK_DIVISOR = 5
+#: A network's hourly SMS limit is divided by this while the share is low.
+TIGHT_NETWORK_DIVISOR = 4
 _UNCAPPED = 2**31 - 1
 
 _TAKE = rawsql.RawSQL(
@@ -73,6 +74,7 @@ class SmsPolicy:
     block_daily_cap: int = 50
     verified_share_floor: float = 0.5
     watch_min_sent: int = 20
+    network_hourly_limit: int = 60
 
 
 Tally = tuple[str, str, str]
@@ -178,11 +180,12 @@ def tightened(session: Session, policy: SmsPolicy, segment: str, now: datetime) 
     return any(row.low(policy) for row in watch(session, now, (segment, ALL)))
 
 
-async def pace_network(request: Request, *, tight: bool) -> None:
+async def pace_network(request: Request, policy: SmsPolicy, *, tight: bool) -> None:
     """The per-network SMS limits (tighter while the watch says so); 429 once one is reached."""
-    await hit_extra_limit(request, SMS_NETWORK_LIMIT, "sms-network", network_key(request))
+    network = network_key(request)
+    hourly = policy.network_hourly_limit
+    await hit_extra_limit(request, f"{hourly}/hour", "sms-network", network)
     if tight:
         await hit_extra_limit(request, TIGHT_SMS_LIMIT, "sms-tight")
-        await hit_extra_limit(
-            request, TIGHT_SMS_NETWORK_LIMIT, "sms-network-tight", network_key(request)
-        )
+        tight_hourly = max(1, hourly // TIGHT_NETWORK_DIVISOR)
+        await hit_extra_limit(request, f"{tight_hourly}/hour", "sms-network-tight", network)

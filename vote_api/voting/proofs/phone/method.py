@@ -116,6 +116,7 @@ class PhoneProof:
                 block_daily_cap=settings.sms_block_daily_cap,
                 verified_share_floor=settings.sms_verified_share_floor,
                 watch_min_sent=settings.sms_watch_min_sent,
+                network_hourly_limit=settings.sms_network_hourly_limit,
             ),
         )
 
@@ -181,7 +182,7 @@ async def request_code(
     number = _parse(body.phone, entry.ballot.refuse_virtual_numbers)
     policy = phone.policy
     tight = await phone.db.run(lambda session: tightened(session, policy, number.segment, now))
-    await pace_network(request, tight=tight)
+    await pace_network(request, policy, tight=tight)
     answer = HumanAnswer(body.captcha_id, body.captcha_answer)
     await check.verify(answer, f"sms:{entry.id}", now)
     key = phone_key(phone.secret, number.digits)
