@@ -108,3 +108,29 @@ def test_flood_bytes_are_added_in_the_case_transaction_and_refused_past_the_cap(
         assert stored_today(session, charge) == 1000
         with pytest.raises(APIError):
             add_evidence_bytes(session, EvidenceCharge("other", "2026-11-24", 1000), 1001)
+
+
+@pytest.mark.services
+def test_flood_bytes_cap_holds_for_two_instances_at_once_on_postgres(
+    make_env: Apps, postgres_url: str
+) -> None:
+    from tests.migrations.databases import postgres_schema
+
+    with postgres_schema(postgres_url) as url:
+        settings = {
+            "database_url": url,
+            "objection_daily_bytes_per_network": 1024 * KiB,
+            "secret_key": "s" * 40,  # two workers of one deployment share its keys
+            "encryption_key": "e" * 40,
+        }
+        apps = [make_env(**settings), make_env(**settings)]
+        with ThreadPoolExecutor(6) as pool:
+            statuses = list(
+                pool.map(
+                    lambda i: file_as(apps[i % 2].client, None, 240 * KiB).status_code, range(6)
+                )
+            )
+        assert statuses.count(201) == 4 and statuses.count(429) == 2
+        assert sum(len(env.cases()) for env in apps[:1]) == 4  # one database: four cases
+        for env in apps:
+            core_state(env.app).db.engine.dispose()

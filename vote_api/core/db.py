@@ -64,7 +64,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:")
         if not memory:
-            private_sqlite_file(Path(url.removeprefix("sqlite:///")))
+            private_sqlite_file(Path(url.removeprefix("sqlite:///").split("?", 1)[0]))
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False},
