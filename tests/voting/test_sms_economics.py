@@ -232,3 +232,17 @@ def test_sms_rotating_a_64_across_two_workers_sharing_redis_gets_five_codes(
         for client in clients:
             client.close()
     assert statuses.count(200) == 5 and set(statuses[5:]) == {429}
+
+
+def test_sms_daily_ceiling_holds_with_the_rate_limit_store_gone(
+    make_env: Apps, phone_dir: Path
+) -> None:
+    from tests.conftest import free_port
+
+    env = make_env(
+        demo_dir=phone_dir,
+        ratelimit_storage_uri=f"redis://127.0.0.1:{free_port()}/0",  # nobody listens there
+        sms_daily_budget=2,
+    )
+    statuses = [send(env.client, number(i), None).status_code for i in range(3)]
+    assert statuses == [200, 200, 503]
