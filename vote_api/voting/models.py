@@ -37,7 +37,8 @@ class Vote(SQLModel, table=True):
     address_key: str = Field(max_length=64)
     #: What anomaly review needs, none of it naming a person: keyed hashes of the address
     #: network (IPv4 /24, IPv6 /48), the user agent and the device cookie; the phone number's
-    #: operator segment (first 3 digits) and region block (next 4) on phone ballots.
+    #: operator segment (first 3 digits) and a bucket of a keyed hash of its 7-digit block
+    #: (``phone_block``, 2 hex digits; never the 4-digit region block) on phone ballots.
     network_key: str | None = Field(default=None, max_length=64)
     agent_key: str | None = Field(default=None, max_length=64)
     device_key: str | None = Field(default=None, max_length=64)

@@ -2,7 +2,7 @@
 
 The voter asks for a code and types it back (``router``); the browser then holds a signed
 30-minute session of the number (``session``), and its votes are stored under the number's
-keyed hash, with its operator segment and region block as review traits.
+keyed hash, with its operator segment and a bucket of its 7-digit block as review traits.
 """
 
 from __future__ import annotations

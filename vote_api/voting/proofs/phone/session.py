@@ -1,8 +1,8 @@
 """A verified number's short-lived session: a signed cookie, so one code serves several ballots.
 
-The cookie holds the number's keyed hash, its operator segment and region block (what review
-may keep), whether it is in a refused segment, and its expiry, signed with HMAC-SHA256; the
-number itself is never in it. Votes on a phone ballot are stored under the keyed hash.
+The cookie holds the number's keyed hash, its operator segment and the bucket of its 7-digit
+block (what review may keep), whether it is in a refused segment, and its expiry, signed with
+HMAC-SHA256; the number itself is never in it. Votes on a phone ballot are stored under the keyed hash.
 """
 
 from __future__ import annotations
