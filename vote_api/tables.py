@@ -8,6 +8,7 @@ from vote_api.core.auth import AdminToken
 from vote_api.core.captcha import CaptchaChallenge
 from vote_api.objections.models import ObjectionCase, ObjectionEvent, ObjectionFile
 from vote_api.voting.models import NetworkDay, SmsCode, SmsQuota, Vote
+from vote_api.voting.proofs.wechat.states import WechatState
 
 TABLES = (
     AdminToken,
@@ -22,4 +23,5 @@ TABLES = (
     NetworkDay,
     SmsCode,
     SmsQuota,
+    WechatState,
 )
