@@ -187,11 +187,14 @@
   // --- the three steps of a phone ballot -------------------------------------------------
 
   var STEPS = ["第一步：手机号码和验证码", "第二步：短信验证码", "第三步：选择并投票"];
+  var WECHAT_STEPS = ["第一步：在微信中确认身份", "第二步：选择并投票"];
+  var COUNTS = { 2: "共两步", 3: "共三步" };
 
   // The numbered steps, the current one marked (aria-current="step") and announced.
-  function Steps(container) {
+  function Steps(container, titles) {
+    this.titles = titles;
     this.list = el("ol", { className: "vote-steps" });
-    this.items = STEPS.map(function (title) {
+    this.items = titles.map(function (title) {
       return this.list.appendChild(el("li", { className: "vote-steps__item" }, title));
     }, this);
     this.now = el("p", { className: "vote-steps__now", role: "status", "aria-live": "polite" });
@@ -205,7 +208,8 @@
       else item.removeAttribute("aria-current");
       item.classList.toggle("vote-steps__item--done", i < index);
     });
-    this.now.textContent = "现在是" + STEPS[index].replace("：", "（共三步）：") + "。";
+    var title = this.titles[index];
+    this.now.textContent = "现在是" + title.replace("：", "（" + COUNTS[this.titles.length] + "）：") + "。";
   };
 
   // Steps one and two: the number with one human check, then the SMS code. Calls done()
@@ -379,6 +383,46 @@
     });
   }
 
+  // Step one of a WeChat ballot: inside WeChat, a link to WeChat's authorisation (it comes
+  // back to this ballot); in any other browser, a QR code of this page to open it in WeChat.
+  function WechatCheck(ballot, container, steps) {
+    var box = el("fieldset", { className: "vote-wechat" });
+    box.appendChild(el("legend", {}, WECHAT_STEPS[0]));
+    var inWechat = /MicroMessenger/i.test(navigator.userAgent);
+    box.appendChild(el("p", { className: "vote-hint" },
+      "本投票每个微信用户每期可投一次。确认身份由微信授权完成（不需要填写任何信息，" +
+      "服务器只保存微信给出的匿名标识的加密摘要），确认后 30 分钟内可以投票，投票时不再需要验证码。"));
+    if (inWechat) {
+      box.appendChild(el("a", { className: "md-button md-button--primary",
+        href: API + "/wechat/start?ballot_id=" + encodeURIComponent(ballot.id) },
+        "在微信中确认身份"));
+    } else {
+      var address = window.location.origin + window.location.pathname + "#ballot-" + ballot.id;
+      box.appendChild(el("p", { className: "vote-message vote-message--notice" },
+        "本投票须在微信中进行：请用微信“扫一扫”扫描下面的二维码，在微信中打开本页后投票；" +
+        "也可以把本页地址发到微信中打开。"));
+      box.appendChild(el("img", { className: "vote-qr", width: "200", height: "200",
+        src: API + "/wechat/qr?ballot_id=" + encodeURIComponent(ballot.id),
+        alt: "本页地址的二维码：" + address }));
+      box.appendChild(el("p", { className: "vote-hint" }, "本页地址：" + address));
+    }
+    var verified = el("p", { className: "vote-message vote-message--success" });
+    verified.hidden = true;
+    container.appendChild(box);
+    container.appendChild(verified);
+    this.start = function () {
+      box.hidden = false;
+      verified.hidden = true;
+      steps.go(0);
+    };
+    this.finish = function (text) {
+      box.hidden = true;
+      verified.textContent = text;
+      verified.hidden = false;
+      steps.go(1);
+    };
+  }
+
   function disable(form, disabled) {
     Array.prototype.forEach.call(form.querySelectorAll("fieldset, button"), function (node) {
       node.disabled = disabled;
@@ -387,11 +431,12 @@
 
   function renderOpen(ballot, section) {
     // A ballot whose voters prove themselves first (phone) takes no captcha with the vote.
-    var proven = ballot.rule.identity === "phone";
+    var proven = ballot.rule.identity === "phone" || ballot.rule.identity === "wechat";
+    var wechat = ballot.rule.identity === "wechat";
     var form = el("form", { className: "vote-form", novalidate: "" });
     var choices = el("fieldset", { className: "vote-choices" });
     var multiple = ballot.rule.max_choices > 1;
-    choices.appendChild(el("legend", {}, (proven ? "第三步：" : "") + (multiple
+    choices.appendChild(el("legend", {}, (wechat ? "第二步：" : proven ? "第三步：" : "") + (multiple
       ? "选择候选对象（最多选 " + ballot.rule.max_choices + " 个）"
       : "选择一个候选对象")));
     var name = uid("choice");
@@ -413,9 +458,10 @@
       role: "status", "aria-live": "polite" });
     form.appendChild(message);
     var phoneCheck = null;
-    if (proven) {
-      var steps = new Steps(section);
-      phoneCheck = new PhoneCheck(ballot, section, steps, function () {
+    if (wechat) {
+      phoneCheck = new WechatCheck(ballot, section, new Steps(section, WECHAT_STEPS));
+    } else if (proven) {
+      phoneCheck = new PhoneCheck(ballot, section, new Steps(section, STEPS), function () {
         disable(form, false);
         refreshStanding();
       });
@@ -446,7 +492,10 @@
           phoneCheck.start(false);
           return true;
         }
-        if (proven) phoneCheck.finish("手机号码已验证（30 分钟内有效），请选择后投票。", false);
+        if (proven) {
+          phoneCheck.finish(wechat ? "已在微信中确认身份（30 分钟内有效），请选择后投票。"
+            : "手机号码已验证（30 分钟内有效），请选择后投票。", false);
+        }
         if (result.ok && result.data.voted) {
           showVoted(result.data.message);
           return false;
@@ -503,11 +552,11 @@
             return;
           }
           var code = result.data && result.data.code;
-          if (code === "phone_not_verified" && phoneCheck) {
+          if ((code === "phone_not_verified" || code === "wechat_not_verified") && phoneCheck) {
             disable(form, true);
             phoneCheck.start(false);
             fail(message, refusal(result), null);
-            var numberBox = section.querySelector(".vote-phone__number");
+            var numberBox = section.querySelector(".vote-phone__number, .vote-wechat a");
             if (numberBox) numberBox.focus();
             return;
           }
