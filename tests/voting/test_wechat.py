@@ -8,6 +8,7 @@ browser or used twice, WeChat gone. No openid or code is stored or logged.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from tests.factories import CULTURE, Apps, Env, ballot_variant
+from tests.factories import CULTURE, Apps, Env, ballot_variant, run_async
 from tests.voting.wechat_fake import APP_ID, APP_SECRET, FakeWechat
 from vote_api.core.state import core_state
 from vote_api.voting.proofs.wechat.session import SESSION_COOKIE, STATE_COOKIE
@@ -40,8 +41,16 @@ def wechat_env(
     make_env: Apps, demo_dir: Path, tmp_path: Path, fake: FakeWechat, live_server: Any
 ) -> Env:
     """An app whose culture ballot proves voters by WeChat, pointed at the fake."""
+    return wechat_app(make_env, demo_dir, tmp_path, fake, live_server)
+
+
+def wechat_app(
+    make_env: Apps, demo_dir: Path, tmp_path: Path, fake: FakeWechat, live_server: Any, **more: Any
+) -> Env:
+    """An app whose culture ballot proves voters by WeChat, pointed at the fake."""
     server = live_server(fake.app())
     env = make_env(
+        **more,
         demo_dir=ballot_variant(demo_dir, tmp_path / "content", CULTURE, identity="wechat"),
         wechat_app_id=APP_ID,
         wechat_app_secret=APP_SECRET,
@@ -246,3 +255,31 @@ def test_wechat_not_configured_refuses_to_start(
     env.client.headers["User-Agent"] = IN_WECHAT
     refused = start(env)
     assert refused.status_code == 503 and "秘书处" in refused.text
+
+
+def test_wechat_one_state_sent_back_five_times_at_once_starts_one_session(
+    make_env: Apps,
+    demo_dir: Path,
+    tmp_path: Path,
+    fake: FakeWechat,
+    live_server: Any,
+    database_url: str,
+) -> None:
+    wechat_env = wechat_app(
+        make_env, demo_dir, tmp_path, fake, live_server, database_url=database_url
+    )
+    address = authorise(wechat_env)
+    parts = urlsplit(address)
+    cookie = wechat_env.client.cookies[STATE_COOKIE]
+
+    async def race() -> list[int]:
+        transport = httpx.ASGITransport(app=wechat_env.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            client.cookies.set(STATE_COOKIE, cookie, path="/api/wechat")
+            answers = await asyncio.gather(
+                *(client.get(f"{parts.path}?{parts.query}") for _ in range(5))
+            )
+        return sorted(answer.status_code for answer in answers)
+
+    assert run_async(race()) == [303, 400, 400, 400, 400]
+    assert len(fake.exchange_queries) == 1  # the code went to WeChat once
