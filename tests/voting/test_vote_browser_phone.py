@@ -48,6 +48,13 @@ def send_code(section: Any, number: str = "139 1234 5678", answer: str = IMAGE_A
 
 
 def test_phone_vote_in_three_steps_with_one_captcha(page: Any, site_url: str) -> None:
+    asked: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            asked.append(request.post_data or "") if request.url.endswith("/api/captchas") else None
+        ),
+    )
     section = phone_ballot(page, site_url)
     steps = section.locator(".vote-steps li")
     assert [t.split("：")[0] for t in steps.all_inner_texts()] == ["第一步", "第二步", "第三步"]
@@ -84,6 +91,7 @@ def test_phone_vote_in_three_steps_with_one_captcha(page: Any, site_url: str) ->
     message = form.locator(".vote-message")
     message.get_by_text("投票成功").wait_for()
     assert RECEIPT.search(message.inner_text())
+    assert len(asked) == 1 and '"sms"' in asked[0]  # one human check for the whole vote
 
     page.reload()  # the verified number has voted: said at once, step three, no form to fill
     again = page.locator(f"#ballot-{SERVICE}")

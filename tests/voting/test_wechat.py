@@ -283,3 +283,16 @@ def test_wechat_one_state_sent_back_five_times_at_once_starts_one_session(
 
     assert run_async(race()) == [303, 400, 400, 400, 400]
     assert len(fake.exchange_queries) == 1  # the code went to WeChat once
+
+
+def test_wechat_huge_or_malformed_callback_is_refused_calmly(
+    wechat_env: Env, fake: FakeWechat
+) -> None:
+    address = authorise(wechat_env)
+    state = parse_qs(urlsplit(address).query)["state"][0]
+    for query in (f"state={'S' * 5000}&code=x", "state=&code=x", f"state={state}%00&code=x"):
+        refused = wechat_env.client.get(f"/api/wechat/callback?{query}", follow_redirects=False)
+        assert refused.status_code == 400 and any("\u4e00" <= c <= "\u9fff" for c in refused.text)
+    huge_code = come_back(wechat_env, address.replace("code=", "code=" + "9" * 20000))
+    assert huge_code.status_code == 400  # cut to 256 characters: WeChat calls it invalid
+    assert all(len(query["code"]) <= 256 for query in fake.exchange_queries)
