@@ -36,7 +36,10 @@ VOTE_REFUSALS: dict[int | str, dict[str, Any]] = {
         "description": "验证码未填、错误、失效或过期（手机号码投票不需要验证码）；"
         "未选择、重复选择、选择过多或不在名单中的候选对象"
     },
-    401: {"description": "手机号码投票须先验证手机号码（phone_not_verified）"},
+    401: {
+        "description": "手机号码投票须先验证手机号码（phone_not_verified），"
+        "微信投票须先在微信中确认身份（wechat_not_verified）"
+    },
     403: {
         "description": "投票尚未开始（ballot_not_open）、已经截止（ballot_closed），或号码属于本投票不接受的号段"
     },
