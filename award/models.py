@@ -103,6 +103,7 @@ class VoterProof(StrEnum):
 
     PHONE = "phone"
     DEVICE = "device"
+    WECHAT = "wechat"
 
     @property
     def label(self) -> str:
@@ -110,6 +111,7 @@ class VoterProof(StrEnum):
         return {
             "phone": "每个中国大陆手机号码凭短信验证码投票",
             "device": "每个浏览器凭其投票标识（Cookie）投票",
+            "wechat": "每个微信用户在微信中打开本页，经微信授权确认身份后投票",
         }[self.value]
 
 

@@ -13,6 +13,7 @@ from vote_api.objections.models import (
     ObjectionFile,
 )
 from vote_api.voting.models import NetworkDay, SmsCode, SmsQuota, SmsTally, Vote
+from vote_api.voting.proofs.wechat.states import WechatState
 
 TABLES = (
     AdminToken,
@@ -29,4 +30,5 @@ TABLES = (
     SmsCode,
     SmsQuota,
     SmsTally,
+    WechatState,
 )

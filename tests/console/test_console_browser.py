@@ -16,8 +16,8 @@ from sqlmodel import select
 from tests.factories import CONSOLE_PDF, ECOLOGY, NAME, NOW, Console, make_console
 from vote_api.console import accounts, totp
 from vote_api.console.models import Role
-from vote_api.console.qr import qr_svg
 from vote_api.core.audit import AuditEntry
+from vote_api.core.qr import qr_svg
 from vote_api.core.state import core_state
 from vote_api.core.timeutil import to_db
 from vote_api.voting.deps import voting_of

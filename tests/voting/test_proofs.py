@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from award.models import VoterProof
 from tests.content_files import valid_year, write_content
@@ -33,23 +34,35 @@ def test_proofs_a_method_s_routes_are_served_and_documented(env: Env) -> None:
             assert f"/api{route.path}" in paths  # type: ignore[attr-defined]
 
 
-def test_proofs_szmqa_check_names_the_registered_methods_for_an_unknown_one(
-    tmp_path: Path,
-) -> None:
-    year = valid_year()
-    year["ballots"][0]["identity"] = "wechat"
+def szmqa_check(tmp_path: Path, year: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    """``szmqa check`` of content holding one year file."""
     docs = write_content(tmp_path / "docs", year)
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "szmqa", "check", "--docs", str(docs)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_proofs_szmqa_check_names_the_registered_methods_for_an_unknown_one(
+    tmp_path: Path,
+) -> None:
+    year = valid_year()
+    year["ballots"][0]["identity"] = "weixin"
+    result = szmqa_check(tmp_path, year)
     assert result.returncode == 1
-    assert "wechat" in result.stdout + result.stderr
+    assert "weixin" in result.stdout + result.stderr
     for name in VoterProof:
         assert f"'{name.value}'" in result.stdout + result.stderr
+
+
+def test_proofs_szmqa_check_accepts_a_wechat_ballot(tmp_path: Path) -> None:
+    year = valid_year()
+    year["ballots"][0]["identity"] = "wechat"
+    result = szmqa_check(tmp_path, year)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_proofs_the_ballot_tells_the_page_its_method(env: Env) -> None:

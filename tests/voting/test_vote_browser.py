@@ -13,7 +13,6 @@ from tests.factories import (
     ECOLOGY,
     IMAGE_ANSWER,
     MANAGEMENT,
-    SERVICE,
     SOCIAL,
     site_service,
 )
@@ -85,6 +84,9 @@ def test_vote_browser_wrong_captcha_message_and_a_fresh_captcha(page: Any, site_
         arg=[f"#ballot-{SOCIAL} img.vote-captcha__image", first_image],
     )
     assert section.get_by_label("输入验证码").input_value() == ""
+    answer_id = section.get_by_label("输入验证码").get_attribute("id")
+    assert page.evaluate("document.activeElement.id") == answer_id  # focus on the error
+    assert section.get_by_label("输入验证码").get_attribute("aria-invalid") == "true"
 
 
 def test_vote_browser_checkboxes_stop_at_max_choices(page: Any, site_url: str) -> None:
@@ -174,33 +176,3 @@ def test_vote_browser_keyboard_only(page: Any, site_url: str) -> None:
     page.keyboard.type(IMAGE_ANSWER)
     page.keyboard.press("Enter")
     section.get_by_text("投票成功").wait_for()
-
-
-def test_vote_browser_phone_ballot_number_captcha_sms_code_then_vote(
-    page: Any, site_url: str
-) -> None:
-    page.goto(f"{site_url}/vote/")
-    section = ballot(page, SERVICE)
-    check = section.locator(".vote-phone")
-    check.wait_for()
-    assert "短信验证码" in section.inner_text()  # the rule of this ballot is explained
-    check.get_by_label("手机号码").fill("139 1234 5678")
-    check.locator("img.vote-captcha__image").wait_for()
-    check.get_by_label("输入验证码").fill(IMAGE_ANSWER)
-    check.get_by_role("button", name="获取短信验证码").click()
-    shown = check.get_by_text("本次验证码：")
-    shown.wait_for()
-    assert "未发送短信" in check.inner_text()  # the console gateway says no SMS went out
-    code = re.search(r"\d{6}", shown.inner_text())
-    assert code is not None
-    check.get_by_label("短信验证码（6 位数字）").fill(code.group(0))
-    check.get_by_role("button", name="验证手机号码").click()
-    section.get_by_text("已验证").wait_for()
-    form = section.locator(".vote-form")
-    form.locator("input[type=radio]").first.check()
-    form.locator("img.vote-captcha__image").wait_for()
-    form.get_by_label("输入验证码").fill(IMAGE_ANSWER)
-    form.get_by_role("button", name="投票", exact=True).click()
-    message = form.locator(".vote-message")
-    message.get_by_text("投票成功").wait_for()
-    assert RECEIPT.search(message.inner_text())

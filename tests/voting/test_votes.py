@@ -373,8 +373,10 @@ def test_vote_extra_fields_refused(env: Env) -> None:
 
 def test_vote_missing_and_malformed_bodies_refused_in_chinese(env: Env) -> None:
     url = f"/api/ballots/{CULTURE}/votes"
-    missing = env.client.post(url, json={"candidates": ["CU01"]})
+    missing = env.client.post(url, json={"captcha_id": "x", "captcha_answer": "y"})
     assert missing.status_code == 422 and "缺少此项" in missing.json()["message"]
+    no_captcha = env.client.post(url, json={"candidates": ["CU01"]})
+    assert no_captcha.status_code == 400 and no_captcha.json()["code"] == "captcha_missing"
     broken = env.client.post(
         url, content=b"{not json", headers={"content-type": "application/json"}
     )

@@ -72,6 +72,16 @@ class Settings(BaseSettings):
     # Objection floods: evidence bytes a day per network, free disk kept for the service.
     objection_daily_bytes_per_network: Annotated[int, Field(ge=1024 * 1024)] = 300 * 1024 * 1024
     objection_min_free_disk_bytes: Annotated[int, Field(ge=0)] = 2 * 1024 * 1024 * 1024
+    # WeChat voters (identity: wechat): the secretariat's verified service account (服务号),
+    # OAuth 2.0 web authorisation with scope snsapi_base; the base URLs are WeChat's own.
+    wechat_app_id: str = ""
+    wechat_app_secret: SecretStr = SecretStr("")
+    #: The site's public address (https://...), whose domain is the account's 网页授权域名;
+    #: unset: the address the request came to.
+    wechat_site_url: str = ""
+    wechat_authorize_url: str = "https://open.weixin.qq.com/connect/oauth2/authorize"
+    wechat_api_url: str = "https://api.weixin.qq.com"
+    wechat_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 5.0
 
     @field_validator("old_encryption_keys", mode="before")
     @classmethod

@@ -85,12 +85,16 @@ class BallotList(BaseModel):
 
 
 class VoteIn(BaseModel):
-    """A vote: the captcha answered for this ballot and the chosen candidate ids."""
+    """A vote: the chosen candidate ids, and the captcha answered for this ballot.
+
+    A ballot whose voters prove themselves first (phone, WeChat) takes no captcha: the
+    verified proof stands in for it (one human check per vote, at the SMS send).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    captcha_id: Annotated[str, Field(min_length=1, max_length=64)]
-    captcha_answer: Annotated[str, Field(min_length=1, max_length=20)]
+    captcha_id: Annotated[str | None, Field(min_length=1, max_length=64)] = None
+    captcha_answer: Annotated[str | None, Field(min_length=1, max_length=20)] = None
     candidates: Annotated[list[CandidateId], Field(max_length=20)]
 
 

@@ -24,8 +24,8 @@ class StandingOut(BaseModel):
     ballot_id: str
     voted: bool
     message: str | None = None
-    #: On a ballot whose voters prove themselves first (a phone ballot): whether this browser
-    #: holds a verified proof.
+    #: On a ballot whose voters prove themselves first (phone, WeChat): whether this browser
+    #: holds a verified proof (the name is kept from the first, phone-only release).
     phone_verified: bool | None = None
 
 

@@ -11,11 +11,14 @@
   var NETWORK_ERROR = "网络连接失败，请检查网络后重试。";
   var SERVER_ERROR = "服务暂时出现问题，请稍后重试。";
   // Refusals after which trying again with a new captcha makes sense.
-  var RETRYABLE = ["captcha_wrong", "captcha_invalid", "captcha_expired", "no_choice",
+  var RETRYABLE = ["captcha_missing", "captcha_wrong", "captcha_invalid", "captcha_expired", "no_choice",
     "duplicate_choice", "unknown_candidate", "too_many_choices", "invalid_request",
     "rate_limited"];
 
   // The captcha is replaced at once after these, so the message says so.
+  // Refusals about the choices: focus goes back to the first candidate.
+  var CHOICE_PROBLEMS = ["no_choice", "duplicate_choice", "unknown_candidate", "too_many_choices"];
+
   var CAPTCHA_REFUSED = {
     captcha_wrong: "验证码不正确。已换一张新的验证码，请重新输入。",
     captcha_expired: "验证码已过期。已换一张新的验证码，请重新输入。",
@@ -159,121 +162,283 @@
       get("hour") + ":" + get("minute");
   }
 
-  // --- proving a mobile number (phone ballots) -------------------------------------------
+  // --- showing a refusal where it is -------------------------------------------------------
 
-  // The number, a captcha, the SMS code: calls done() once the number is verified.
-  function PhoneCheck(ballot, container, done) {
-    var fieldset = el("fieldset", { className: "vote-phone" });
-    fieldset.appendChild(el("legend", {}, "第一步：验证手机号码"));
-    fieldset.appendChild(el("p", { className: "vote-hint" },
+  // Say what went wrong, mark the field it concerns and move keyboard focus to it (the
+  // message box is announced; the field is where the person fixes it).
+  function fail(box, text, field) {
+    say(box, text, "error");
+    if (!field) return;
+    field.setAttribute("aria-invalid", "true");
+    if (box.id) field.setAttribute("aria-errormessage", box.id);
+    field.focus();
+  }
+
+  function clearInvalid(field) {
+    field.removeAttribute("aria-invalid");
+    field.removeAttribute("aria-errormessage");
+  }
+
+  // Refusals of an SMS code request given before its captcha is looked at: the captcha
+  // is still good and stays as it is.
+  var SMS_BEFORE_CAPTCHA = ["phone_malformed", "phone_segment_refused", "rate_limited",
+    "invalid_request"];
+
+  // --- the three steps of a phone ballot -------------------------------------------------
+
+  var STEPS = ["第一步：手机号码和验证码", "第二步：短信验证码", "第三步：选择并投票"];
+  var WECHAT_STEPS = ["第一步：在微信中确认身份", "第二步：选择并投票"];
+  var COUNTS = { 2: "共两步", 3: "共三步" };
+
+  // The numbered steps, the current one marked (aria-current="step") and announced.
+  function Steps(container, titles) {
+    this.titles = titles;
+    this.list = el("ol", { className: "vote-steps" });
+    this.items = titles.map(function (title) {
+      return this.list.appendChild(el("li", { className: "vote-steps__item" }, title));
+    }, this);
+    this.now = el("p", { className: "vote-steps__now", role: "status", "aria-live": "polite" });
+    container.appendChild(this.list);
+    container.appendChild(this.now);
+  }
+
+  Steps.prototype.go = function (index) {
+    this.items.forEach(function (item, i) {
+      if (i === index) item.setAttribute("aria-current", "step");
+      else item.removeAttribute("aria-current");
+      item.classList.toggle("vote-steps__item--done", i < index);
+    });
+    var title = this.titles[index];
+    this.now.textContent = "现在是" + title.replace("：", "（" + COUNTS[this.titles.length] + "）：") + "。";
+  };
+
+  // Steps one and two: the number with one human check, then the SMS code. Calls done()
+  // once the number is verified; the vote itself (step three) then takes no captcha.
+  function PhoneCheck(ballot, container, steps, done) {
+    var self = this;
+    var first = el("fieldset", { className: "vote-phone" });
+    first.appendChild(el("legend", {}, STEPS[0]));
+    first.appendChild(el("p", { className: "vote-hint" },
       "本投票每个中国大陆手机号码每期可投一次。号码只用于发送验证码和识别是否已投票，" +
-      "服务器只保存其加密摘要。验证后 30 分钟内可在各项手机号码投票中投票。"));
+      "服务器只保存其加密摘要。验证后 30 分钟内可在各项手机号码投票中投票，投票时不再需要验证码。"));
     var phoneId = uid("phone");
-    fieldset.appendChild(el("label", { "for": phoneId }, "手机号码"));
+    first.appendChild(el("label", { "for": phoneId }, "手机号码"));
     var phone = el("input", { id: phoneId, type: "tel", inputmode: "numeric",
       autocomplete: "tel", maxlength: "20", className: "vote-phone__number" });
-    fieldset.appendChild(phone);
-    var captcha = new Captcha(ballot, fieldset, "sms");
-    var send = el("button", { type: "button", className: "md-button" }, "获取短信验证码");
-    fieldset.appendChild(send);
+    first.appendChild(phone);
+    var captcha = new Captcha(ballot, first, "sms");
+    var send = el("button", { type: "button", className: "md-button md-button--primary" },
+      "获取短信验证码");
+    first.appendChild(send);
+    var firstMessage = el("div", { id: uid("phone-message"), className: "vote-message",
+      role: "status", "aria-live": "polite" });
+    first.appendChild(firstMessage);
+
+    var second = el("fieldset", { className: "vote-phone-code" });
+    second.hidden = true;
+    second.appendChild(el("legend", {}, STEPS[1]));
+    var sent = el("p", { className: "vote-message vote-message--success" });
+    second.appendChild(sent);
+    var consoleBox = el("div", { className: "vote-message vote-message--notice" });
+    second.appendChild(consoleBox);
     var codeId = uid("sms-code");
-    var codeLabel = el("label", { "for": codeId }, "短信验证码（6 位数字）");
+    second.appendChild(el("label", { "for": codeId }, "短信验证码（6 位数字）"));
     var code = el("input", { id: codeId, type: "text", inputmode: "numeric",
       autocomplete: "one-time-code", maxlength: "6", className: "vote-phone__code" });
+    second.appendChild(code);
+    var buttons = el("div", { className: "vote-phone__buttons" });
     var verify = el("button", { type: "button", className: "md-button md-button--primary" },
       "验证手机号码");
-    var consoleBox = el("div", { className: "vote-message vote-message--notice" });
-    var message = el("div", { className: "vote-message", role: "status", "aria-live": "polite" });
-    fieldset.appendChild(message);
-    container.appendChild(fieldset);
+    var again = el("button", { type: "button", className: "md-button" }, "重新获取短信验证码");
+    buttons.appendChild(verify);
+    buttons.appendChild(again);
+    second.appendChild(buttons);
+    var secondMessage = el("div", { id: uid("code-message"), className: "vote-message",
+      role: "status", "aria-live": "polite" });
+    second.appendChild(secondMessage);
+
+    var verified = el("p", { className: "vote-message vote-message--success", tabindex: "-1" });
+    verified.hidden = true;
+    container.appendChild(first);
+    container.appendChild(second);
+    container.appendChild(verified);
     phone.addEventListener("focus", function () { captcha.ensure(); });
+    [phone, captcha.input, code].forEach(function (field) {
+      field.addEventListener("input", function () { clearInvalid(field); });
+    });
     var waitTimer = null;
 
+    // "Again" waits out the number's pacing; pressing it goes back to step one with a new
+    // captcha (asked for, so replacing it is no surprise).
     function pace(seconds) {
-      send.disabled = true;
       var left = seconds;
-      send.textContent = "重新获取（" + left + " 秒）";
       clearInterval(waitTimer);
+      function show() {
+        again.disabled = left > 0;
+        again.textContent = left > 0 ? "重新获取（" + left + " 秒后）" : "重新获取短信验证码";
+      }
+      show();
       waitTimer = setInterval(function () {
         left -= 1;
-        if (left <= 0) {
-          clearInterval(waitTimer);
-          send.disabled = false;
-          send.textContent = "重新获取短信验证码";
-          return;
-        }
-        send.textContent = "重新获取（" + left + " 秒）";
+        show();
+        if (left <= 0) clearInterval(waitTimer);
       }, 1000);
     }
 
+    // Step one, as new or again: the number editable, a captcha to answer.
+    this.start = function (focus) {
+      clearInterval(waitTimer);
+      first.hidden = false;
+      first.disabled = false;
+      captcha.fieldset.hidden = false;
+      send.hidden = false;
+      second.hidden = true;
+      verified.hidden = true;
+      code.value = "";
+      steps.go(0);
+      if (focus === "captcha") {
+        captcha.load("image");
+        captcha.input.focus();
+      } else if (focus) {
+        phone.focus();
+      }
+    };
+
+    // Step two: the code was sent; step one stays in view, done, its captcha used once.
+    function codeSent(data) {
+      first.disabled = true;
+      captcha.fieldset.hidden = true;
+      send.hidden = true;
+      say(firstMessage, "");
+      sent.textContent = data.message;
+      consoleBox.textContent = "";
+      if (data.console_code) {
+        consoleBox.appendChild(el("p", {}, data.console_notice));
+        consoleBox.appendChild(el("p", {}, "本次验证码：" + data.console_code));
+      }
+      say(secondMessage, "");
+      second.hidden = false;
+      steps.go(1);
+      pace(data.resend_after);
+      code.focus();
+    }
+
+    // Step three is next: the number is verified.
+    this.finish = function (text, justVerified) {
+      clearInterval(waitTimer);
+      first.hidden = true;
+      second.hidden = true;
+      verified.textContent = text;
+      verified.hidden = false;
+      steps.go(2);
+      if (!justVerified) return;
+      done();
+      verified.focus();
+    };
+
     send.addEventListener("click", function () {
       var number = phone.value.trim();
-      if (!number) { say(message, "请输入手机号码。", "error"); phone.focus(); return; }
+      if (!number) { fail(firstMessage, "请输入手机号码。", phone); return; }
       var answer = captcha.input.value.trim();
       if (!captcha.id || !answer) {
         captcha.ensure();
-        say(message, "请先输入图形（或语音）验证码。", "error");
-        captcha.input.focus();
+        fail(firstMessage, "请输入图形（或语音）验证码。", captcha.input);
         return;
       }
       send.disabled = true;
-      say(message, "正在发送……");
+      say(firstMessage, "正在发送……");
       call("POST", "/phone/codes", { ballot_id: ballot.id, phone: number,
         captcha_id: captcha.id, captcha_answer: answer }).then(function (result) {
-        captcha.load("image");  // each captcha is used once, right or wrong
-        if (!result.ok) {
-          send.disabled = false;
-          if (result.status === 429 && !isNaN(result.retryAfter)) pace(result.retryAfter);
-          say(message, refusal(result), "error");
+        send.disabled = false;
+        if (result.ok) { codeSent(result.data); return; }
+        var reason = result.data && result.data.code;
+        if (SMS_BEFORE_CAPTCHA.indexOf(reason) >= 0 || result.status === 0) {
+          fail(firstMessage, refusal(result), reason === "rate_limited" ? null : phone);
           return;
         }
-        say(message, result.data.message, "success");
-        pace(result.data.resend_after);
-        if (!code.parentNode) {
-          fieldset.insertBefore(codeLabel, message);
-          fieldset.insertBefore(code, message);
-          fieldset.insertBefore(verify, message);
-        }
-        consoleBox.textContent = "";
-        if (result.data.console_code) {
-          consoleBox.appendChild(el("p", {}, result.data.console_notice));
-          consoleBox.appendChild(el("p", {}, "本次验证码：" + result.data.console_code));
-          fieldset.insertBefore(consoleBox, message);
-        }
-        code.focus();
+        // The captcha was looked at, so it is used up: a new one, and the message says so.
+        captcha.load("image");
+        var text = CAPTCHA_REFUSED[reason] ||
+          refusal(result) + "（这张验证码已用过，已换一张新的。）";
+        fail(firstMessage, text, captcha.input);
       });
     });
+
+    again.addEventListener("click", function () { self.start("captcha"); });
 
     verify.addEventListener("click", function () {
       var value = code.value.trim();
       if (!/^[0-9]{6}$/.test(value)) {
-        say(message, "请输入短信中的 6 位数字验证码。", "error");
-        code.focus();
+        fail(secondMessage, "请输入短信中的 6 位数字验证码。", code);
         return;
       }
       verify.disabled = true;
+      say(secondMessage, "正在验证……");
       call("POST", "/phone/verify", { phone: phone.value.trim(), code: value })
         .then(function (result) {
           verify.disabled = false;
-          if (!result.ok) { say(message, refusal(result), "error"); code.focus(); return; }
-          clearInterval(waitTimer);
-          var verified = el("p", { className: "vote-message vote-message--success",
-            tabindex: "-1" }, result.data.message);
-          fieldset.replaceWith(verified);
-          verified.focus();
-          done();
+          if (!result.ok) { fail(secondMessage, refusal(result), code); return; }
+          self.finish(result.data.message + "。请在第三步选择候选对象后投票。", true);
         });
     });
-    this.fieldset = fieldset;
+  }
+
+  // Step one of a WeChat ballot: inside WeChat, a link to WeChat's authorisation (it comes
+  // back to this ballot); in any other browser, a QR code of this page to open it in WeChat.
+  function WechatCheck(ballot, container, steps) {
+    var box = el("fieldset", { className: "vote-wechat" });
+    box.appendChild(el("legend", {}, WECHAT_STEPS[0]));
+    var inWechat = /MicroMessenger/i.test(navigator.userAgent);
+    box.appendChild(el("p", { className: "vote-hint" },
+      "本投票每个微信用户每期可投一次。确认身份由微信授权完成（不需要填写任何信息，" +
+      "服务器只保存微信给出的匿名标识的加密摘要），确认后 30 分钟内可以投票，投票时不再需要验证码。"));
+    if (inWechat) {
+      box.appendChild(el("a", { className: "md-button md-button--primary",
+        href: API + "/wechat/start?ballot_id=" + encodeURIComponent(ballot.id) },
+        "在微信中确认身份"));
+    } else {
+      var address = window.location.origin + window.location.pathname + "#ballot-" + ballot.id;
+      box.appendChild(el("p", { className: "vote-message vote-message--notice" },
+        "本投票须在微信中进行：请用微信“扫一扫”扫描下面的二维码，在微信中打开本页后投票；" +
+        "也可以把本页地址发到微信中打开。"));
+      box.appendChild(el("img", { className: "vote-qr", width: "200", height: "200",
+        src: API + "/wechat/qr?ballot_id=" + encodeURIComponent(ballot.id),
+        alt: "本页地址的二维码：" + address }));
+      box.appendChild(el("p", { className: "vote-hint" }, "本页地址：" + address));
+    }
+    var verified = el("p", { className: "vote-message vote-message--success" });
+    verified.hidden = true;
+    container.appendChild(box);
+    container.appendChild(verified);
+    this.start = function () {
+      box.hidden = false;
+      verified.hidden = true;
+      steps.go(0);
+    };
+    this.finish = function (text) {
+      box.hidden = true;
+      verified.textContent = text;
+      verified.hidden = false;
+      steps.go(1);
+    };
+  }
+
+  function disable(form, disabled) {
+    Array.prototype.forEach.call(form.querySelectorAll("fieldset, button"), function (node) {
+      node.disabled = disabled;
+    });
   }
 
   function renderOpen(ballot, section) {
+    // A ballot whose voters prove themselves first (phone) takes no captcha with the vote.
+    var proven = ballot.rule.identity === "phone" || ballot.rule.identity === "wechat";
+    var wechat = ballot.rule.identity === "wechat";
     var form = el("form", { className: "vote-form", novalidate: "" });
     var choices = el("fieldset", { className: "vote-choices" });
     var multiple = ballot.rule.max_choices > 1;
-    choices.appendChild(el("legend", {}, multiple
+    choices.appendChild(el("legend", {}, (wechat ? "第二步：" : proven ? "第三步：" : "") + (multiple
       ? "选择候选对象（最多选 " + ballot.rule.max_choices + " 个）"
-      : "选择一个候选对象"));
+      : "选择一个候选对象")));
     var name = uid("choice");
     ballot.candidates.forEach(function (candidate) {
       var id = uid("candidate");
@@ -285,68 +450,64 @@
     });
     form.appendChild(choices);
 
-    var captcha = new Captcha(ballot, form);
+    var captcha = proven ? null : new Captcha(ballot, form);
     var submit = el("button", { type: "submit", className: "md-button md-button--primary" },
       "投票");
     form.appendChild(submit);
-    var message = el("div", { className: "vote-message", role: "status",
-      "aria-live": "polite" });
+    var message = el("div", { id: uid("vote-message"), className: "vote-message",
+      role: "status", "aria-live": "polite" });
     form.appendChild(message);
-    section.appendChild(form);
-
-    // Ask first whether this browser's voter has voted this period: if so, say so at once
-    // instead of asking for a captcha that would only end in a refusal.
-    var phoneFirst = ballot.rule.identity === "phone";
-    function askPhone() {
-      form.classList.add("vote-form--waiting");
-      Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
-        set.disabled = true;
-      });
-      submit.disabled = true;
-      new PhoneCheck(ballot, section.insertBefore(el("div", {}), form), function () {
-        form.classList.remove("vote-form--waiting");
-        Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
-          set.disabled = false;
-        });
-        submit.disabled = false;
+    var phoneCheck = null;
+    if (wechat) {
+      phoneCheck = new WechatCheck(ballot, section, new Steps(section, WECHAT_STEPS));
+    } else if (proven) {
+      phoneCheck = new PhoneCheck(ballot, section, new Steps(section, STEPS), function () {
+        disable(form, false);
         refreshStanding();
       });
     }
+    section.appendChild(form);
+    if (captcha) {
+      captcha.input.addEventListener("input", function () { clearInvalid(captcha.input); });
+    }
+
+    function showVoted(text) {
+      if (captcha) captcha.fieldset.remove();
+      submit.remove();
+      disable(form, true);
+      say(message, text, "notice");
+    }
+    // Whether this browser's voter has voted this period: if so, say so at once instead of
+    // asking for a captcha (or a number) that would only end in a refusal.
     function refreshStanding() {
       return call("GET", "/ballots/" + encodeURIComponent(ballot.id) + "/standing")
         .then(function (result) {
-          if (result.ok && result.data.voted) {
-            captcha.fieldset.remove();
-            submit.remove();
-            Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
-              set.disabled = true;
-            });
-            say(message, result.data.message, "notice");
-          }
+          if (result.ok && result.data.voted) showVoted(result.data.message);
         });
     }
     var standing = call("GET", "/ballots/" + encodeURIComponent(ballot.id) + "/standing")
       .then(function (result) {
-        if (phoneFirst && result.ok && result.data.phone_verified === false) {
-          askPhone();
+        if (proven && !(result.ok && result.data.phone_verified === true)) {
+          disable(form, true);
+          phoneCheck.start(false);
           return true;
         }
+        if (proven) {
+          phoneCheck.finish(wechat ? "已在微信中确认身份（30 分钟内有效），请选择后投票。"
+            : "手机号码已验证（30 分钟内有效），请选择后投票。", false);
+        }
         if (result.ok && result.data.voted) {
-          captcha.fieldset.remove();
-          submit.remove();
-          Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
-            set.disabled = true;
-          });
-          say(message, result.data.message, "notice");
+          showVoted(result.data.message);
           return false;
         }
         return true;
       });
     settling.push(standing);
     form.addEventListener("focusin", function () {
-      standing.then(function (mayVote) { if (mayVote) captcha.ensure(); });
+      if (captcha) standing.then(function (mayVote) { if (mayVote) captcha.ensure(); });
     });
     form.addEventListener("change", function (event) {
+      clearInvalid(choices);
       if (!multiple || event.target.type !== "checkbox") return;
       var checked = form.querySelectorAll("input[type=checkbox]:checked");
       if (checked.length > ballot.rule.max_choices) {
@@ -354,46 +515,60 @@
         say(message, "本投票每票最多选择 " + ballot.rule.max_choices + " 个候选对象。", "error");
       }
     });
+    var firstChoice = choices.querySelector("input");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var chosen = Array.prototype.map.call(form.querySelectorAll("input:checked"),
         function (input) { return input.value; });
       if (!chosen.length) {
-        say(message, "请先选择候选对象。", "error");
+        choices.setAttribute("aria-invalid", "true");
+        fail(message, "请先选择候选对象。", firstChoice);
         return;
       }
-      if (!captcha.id) {
-        captcha.ensure();
-        say(message, "验证码还在载入，请稍候再投票。", "error");
-        return;
-      }
-      var answer = captcha.input.value.trim();
-      if (!answer) {
-        say(message, "请输入验证码。", "error");
-        captcha.input.focus();
-        return;
+      var body = { candidates: chosen };
+      if (captcha) {
+        if (!captcha.id) {
+          captcha.ensure();
+          fail(message, "验证码还在载入，请稍候输入验证码后再投票。", captcha.input);
+          return;
+        }
+        body.captcha_id = captcha.id;
+        body.captcha_answer = captcha.input.value.trim();
+        if (!body.captcha_answer) {
+          fail(message, "请输入验证码。", captcha.input);
+          return;
+        }
       }
       submit.disabled = true;
       say(message, "正在提交……");
-      call("POST", "/ballots/" + encodeURIComponent(ballot.id) + "/votes",
-        { captcha_id: captcha.id, captcha_answer: answer, candidates: chosen })
+      call("POST", "/ballots/" + encodeURIComponent(ballot.id) + "/votes", body)
         .then(function (result) {
           submit.disabled = false;
           if (result.ok) {
-            captcha.id = null;
-            captcha.fieldset.remove();
+            if (captcha) { captcha.id = null; captcha.fieldset.remove(); }
             submit.remove();
-            Array.prototype.forEach.call(form.querySelectorAll("fieldset"), function (set) {
-              set.disabled = true;
-            });
+            disable(form, true);
             showReceipt(message, result.data, ballot);
             return;
           }
           var code = result.data && result.data.code;
-          say(message, CAPTCHA_REFUSED[code] || refusal(result), "error");
-          if (code === "phone_not_verified") { captcha.load("image"); askPhone(); return; }
-          if (RETRYABLE.indexOf(code) >= 0 || !code) captcha.load("image");
-          else submit.disabled = true;
+          if ((code === "phone_not_verified" || code === "wechat_not_verified") && phoneCheck) {
+            disable(form, true);
+            phoneCheck.start(false);
+            fail(message, refusal(result), null);
+            var numberBox = section.querySelector(".vote-phone__number, .vote-wechat a");
+            if (numberBox) numberBox.focus();
+            return;
+          }
+          var retry = RETRYABLE.indexOf(code) >= 0 || !code;
+          var choiceProblem = CHOICE_PROBLEMS.indexOf(code) >= 0;
+          var text = refusal(result);
+          if (captcha && retry) {
+            captcha.load("image");  // each captcha is used once, right or wrong: said here
+            text = CAPTCHA_REFUSED[code] || text + "（验证码已用过，已换一张新的，请重新输入。）";
+          }
+          fail(message, text, choiceProblem ? firstChoice : captcha && retry ? captcha.input : null);
+          if (!retry) submit.disabled = true;
         });
     });
   }

@@ -9,10 +9,10 @@ from sqlmodel import Session
 from vote_api.console import accounts, guard, sessions
 from vote_api.console.deps import ObserverDep
 from vote_api.console.pages.shared import FormText, done_message, see_other
-from vote_api.console.qr import qr_svg
 from vote_api.console.render import error_page, page
 from vote_api.console.totp import provisioning_uri
 from vote_api.core.deps import DatabaseDep, NowDep, StateDep
+from vote_api.core.qr import qr_svg
 from vote_api.core.state import CoreState
 
 router = APIRouter(prefix="/admin")

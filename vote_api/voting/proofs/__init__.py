@@ -15,11 +15,12 @@ from award.models import VoterProof
 from vote_api.voting.proofs.device import DeviceProof
 from vote_api.voting.proofs.method import ProofSetup, VoterProofMethod
 from vote_api.voting.proofs.phone.method import PhoneProof
+from vote_api.voting.proofs.wechat.method import WechatProof
 
 M = TypeVar("M")
 
 #: Every method, each built once per app from its settings.
-METHODS = (DeviceProof, PhoneProof)
+METHODS = (DeviceProof, PhoneProof, WechatProof)
 
 
 class ProofMethods:

@@ -1,4 +1,7 @@
-"""A QR code drawn on the server as inline SVG (nothing fetched from another service)."""
+"""A QR code drawn on the server as inline SVG (nothing fetched from another service).
+
+Shared: the console's authenticator set-up, and the vote page's "open this in WeChat".
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,9 @@ import qrcode
 from markupsafe import Markup
 
 
-def qr_svg(text: str, *, size: int = 240, label: str = "二维码") -> Markup:
+def qr_svg(
+    text: str, *, size: int = 240, label: str = "二维码", css_class: str = "console-qr"
+) -> Markup:
     """An SVG of ``text`` as a QR code (error correction M, quiet zone of four modules)."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     code.add_data(text)
@@ -19,7 +24,7 @@ def qr_svg(text: str, *, size: int = 240, label: str = "二维码") -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{Markup.escape(label)}" '
         f'width="{size}" height="{size}" viewBox="0 0 {modules} {modules}" '
-        f'shape-rendering="crispEdges" class="console-qr">'
+        f'shape-rendering="crispEdges" class="{Markup.escape(css_class)}">'
         f'<rect width="{modules}" height="{modules}" fill="#fff"/>'
         f'<path d="{path}" fill="#000"/></svg>'
     )

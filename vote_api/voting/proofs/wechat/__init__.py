@@ -1,0 +1,1 @@
+"""The ``wechat`` proof: the openid of the secretariat's verified service account (snsapi_base)."""
