@@ -152,10 +152,17 @@ def create_app(
 def app_from_environment() -> FastAPI:
     """The app configured from SZMQA_* variables (for ``uvicorn --factory`` with workers).
 
-    Content that breaks the rules stops the start with the check's lines, not a traceback.
+    Content that breaks the rules stops the start with the check's lines, not a traceback;
+    in production, so does any blocker of ``szmqa doctor``. Both exit with uvicorn's
+    start-failure status, so that its supervisor stops instead of restarting workers forever.
     """
+    settings = Settings()
+    if settings.environment == "production":
+        from szmqa.doctor import refuse_on_blockers  # the deployment's checks, not the service's
+
+        refuse_on_blockers(settings)
     try:
-        return create_app(Settings())
+        return create_app(settings)
     except ContentError as error:
         refuse_to_start(error)
         raise

@@ -17,7 +17,7 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 class Settings(BaseSettings):
     """Every setting of the vote and objection service, with safe development defaults."""
 
-    model_config = SettingsConfigDict(env_prefix="SZMQA_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SZMQA_", extra="ignore", populate_by_name=True)
 
     environment: Literal["development", "production"] = "development"
     database_url: str = Field(
@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     )
     objection_text_max_chars: Annotated[int, Field(ge=200, le=50_000)] = 5000
     objection_retention_days: Annotated[int, Field(ge=1, le=3650)] = 180
+    # Deployment checks (szmqa doctor): the public address, the publish folder, the workers.
+    site_url: str = Field(default="", validation_alias=AliasChoices("SZMQA_SITE_URL", "SITE_URL"))
+    #: The folder ``szmqa install-hooks --root`` publishes into (releases/, current).
+    publish_dir: Path | None = None
+    #: How many worker processes serve (uvicorn reads WEB_CONCURRENCY for --workers).
+    workers: int = Field(
+        default=1, ge=1, le=1024, validation_alias=AliasChoices("SZMQA_WORKERS", "WEB_CONCURRENCY")
+    )
 
     @field_validator("old_encryption_keys", mode="before")
     @classmethod
