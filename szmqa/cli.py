@@ -22,7 +22,18 @@ from award.models import NoticeKind
 from award.problems import ContentError
 from award.publication import HELD_HEADING, held_back
 from award.stages import Stage
-from szmqa import admin_tokens, database, doctor, hooks, publish, purge, rotate_keys, staff
+from szmqa import (
+    admin_tokens,
+    backup,
+    database,
+    doctor,
+    hooks,
+    publish,
+    purge,
+    restore,
+    rotate_keys,
+    staff,
+)
 from szmqa.assets import asset_problems
 from szmqa.demo import write_demo
 from szmqa.notices import new_notice
@@ -211,6 +222,8 @@ def parser() -> argparse.ArgumentParser:
     hooks.register(sub)
     staff.register(sub)
     doctor.register(sub)
+    backup.register(sub)
+    restore.register(sub)
     return root
 
 
