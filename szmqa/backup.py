@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import hmac
 import json
 import os
 import shutil
@@ -26,6 +25,7 @@ from typing import Any
 from award.errors import AwardError
 from szmqa.doctor_checks import sqlite_file
 from vote_api.core.db import Database
+from vote_api.core.key_presence import fingerprint
 from vote_api.core.keys import with_keys
 from vote_api.core.settings import Settings
 from vote_api.objections.storage import FINAL_SUFFIX
@@ -35,12 +35,6 @@ MANIFEST = "manifest.json"
 KEYS = "keys.json"
 ATTACHMENTS = "attachments"
 FORMAT = "szmqa-backup 1"
-_CHECK = b"szmqa backup key check v1"
-
-
-def fingerprint(key: str) -> str:
-    """A key's fingerprint: says whether two keys are the same without revealing either."""
-    return hmac.new(key.encode("utf-8"), _CHECK, hashlib.sha256).hexdigest()[:24]
 
 
 def key_fingerprints(settings: Settings) -> dict[str, Any]:

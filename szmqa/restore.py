@@ -28,7 +28,6 @@ from szmqa.backup import (
     FORMAT,
     KEYS,
     MANIFEST,
-    fingerprint,
     libpq_url,
     run_tool,
     sha256_of,
@@ -36,6 +35,7 @@ from szmqa.backup import (
 )
 from szmqa.doctor_checks import sqlite_file
 from vote_api.core.db import Database
+from vote_api.core.key_presence import fingerprint
 from vote_api.core.keys import KEY_FILE
 from vote_api.core.settings import Settings
 from vote_api.schema import schema_state, sqlite_backup
