@@ -133,7 +133,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     overrides: dict[str, Any] = {"site_dir": args.site.resolve()}
     if demo_dir is not None:
         overrides["demo_dir"] = demo_dir.resolve()
-    app = create_app(Settings(**overrides))
+    settings = Settings(**overrides)
+    if settings.environment == "production":
+        doctor.refuse_on_blockers(settings)
+    app = create_app(settings)
     base_url = f"http://{args.host}:{args.port}"
     print(f"站点与投票服务：{base_url}/")
     print(f"秘书处工作台：{base_url}/admin/")

@@ -195,3 +195,18 @@ def test_a_damaged_backup_or_a_used_place_is_refused(
         assert member is not None
         manifest = json.loads(member.read())
     assert manifest["keys_included"] and manifest["attachments"] == 1
+
+
+def test_a_backup_with_a_foreign_entry_is_refused_before_anything_is_written(
+    tmp_path: Path, new_database: Place
+) -> None:
+    forged = tmp_path / "forged.tar.gz"
+    payload = tmp_path / "payload"
+    payload.write_text("x", encoding="utf-8")
+    with tarfile.open(forged, "w:gz") as archive:
+        archive.add(payload, arcname="../../escaped")
+    fresh, url = tmp_path / "fresh", new_database("fresh")
+    refused = run("restore", str(forged), cwd=tmp_path, env=service_env(fresh, url))
+    assert refused.returncode == 1 and "不属于备份的条目" in refused.stderr
+    assert not (tmp_path.parent / "escaped").exists() and not (fresh / "escaped").exists()
+    assert_nothing_restored(fresh, url)
