@@ -31,6 +31,7 @@ from szmqa.doctor import diagnose
 from tests.cli.git_server import SITE_URL, make_server
 from tests.factories import (
     IMAGE_ANSWER,
+    NAME,
     PDF,
     Clock,
     build_app,
@@ -316,6 +317,8 @@ def test_a_real_year_goes_live_by_the_manuals_and_survives_backup_and_restore(
         after = staff_view(client, token, number, receipt)
         sign_in(client, handler, clock)  # the authenticator secret opens with the keys
         page = client.get(f"/admin/objections/{number}")
-        assert page.status_code == 200 and "已办结" in page.text
+        assert page.status_code == 200 and "已办结" in page.text and NAME not in page.text
+        shown = client.post(f"/admin/objections/{number}/reveal", data={"csrf": csrf_of(page.text)})
+        assert shown.status_code == 200 and NAME in shown.text  # the objector, decrypted
     assert after == before
     print("\n" + phases.report())
