@@ -219,6 +219,12 @@ def worker_findings(settings: Settings) -> Iterator[Finding]:
     if settings.workers <= 1:
         yield passed("单个工作进程")
         return
+    if not settings.trusted_proxies:
+        yield warning(
+            "SZMQA_TRUSTED_PROXIES 未设置：在 nginx 之后，所有投票人都显示为 nginx 的地址，"
+            "共用同一份限流与每日上限",
+            "在服务的环境文件中设置 SZMQA_TRUSTED_PROXIES=127.0.0.1（nginx 的地址）",
+        )
     if settings.ratelimit_storage_uri.startswith("memory"):
         yield blocker(
             f"{settings.workers} 个工作进程（WEB_CONCURRENCY / SZMQA_WORKERS）而限流计数在各进程"

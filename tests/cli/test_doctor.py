@@ -147,7 +147,10 @@ def test_doctor_blocks_data_readable_by_others(good: dict[str, Any]) -> None:
 def test_doctor_blocks_several_workers_counting_alone(good: dict[str, Any]) -> None:
     found = blockers(good | {"workers": 2})
     assert len(found) == 1 and "SZMQA_RATELIMIT_STORAGE_URI=redis://" in found[0]
-    assert blockers(good | {"workers": 2, "ratelimit_storage_uri": "redis://127.0.0.1/8"}) == []
+    shared = good | {"workers": 2, "ratelimit_storage_uri": "redis://127.0.0.1/8"}
+    assert blockers(shared) == []
+    warned = [f.text for f in diagnose(Settings(**shared), now=BEFORE_VOTE) if not f.ok]
+    assert any("SZMQA_TRUSTED_PROXIES" in text for text in warned)  # behind nginx: one address
     with pytest.MonkeyPatch.context() as patch:  # uvicorn's own variable counts too
         patch.setenv("WEB_CONCURRENCY", "4")
         assert Settings(**KEYS).workers == 4
