@@ -68,6 +68,14 @@ def test_the_unit_checks_before_it_starts_and_runs_the_readme_limits() -> None:
     assert unit_value("UMask") == "0077"
 
 
+def test_the_daily_backup_leaves_the_keys_out_and_reads_the_services_settings() -> None:
+    backup = DEPLOY / "systemd" / "szmqa-backup.service"
+    text = backup.read_text(encoding="utf-8")
+    assert f"EnvironmentFile={unit_value('EnvironmentFile')}" in text
+    assert "szmqa backup /srv/backup/" in text and "--keys none" in text
+    assert "OnCalendar=" in (DEPLOY / "systemd" / "szmqa-backup.timer").read_text(encoding="utf-8")
+
+
 def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
