@@ -210,3 +210,36 @@ def test_a_backup_with_a_foreign_entry_is_refused_before_anything_is_written(
     assert refused.returncode == 1 and "不属于备份的条目" in refused.stderr
     assert not (tmp_path.parent / "escaped").exists() and not (fresh / "escaped").exists()
     assert_nothing_restored(fresh, url)
+
+
+def test_a_backup_taken_while_votes_arrive_restores_a_consistent_count(
+    source: dict[str, Any], tmp_path: Path, new_database: Place
+) -> None:
+    out = tmp_path / "busy.tar.gz"
+    env = service_env(source["root"], source["url"])
+    command = [sys.executable, "-m", "szmqa", "backup", str(out), "--keys", "together"]
+    full = {k: v for k, v in os.environ.items() if k not in env and k != "DATABASE_URL"}
+    full |= {k: v for k, v in env.items() if v}
+    backup = subprocess.Popen(command, cwd=tmp_path, env=full, stderr=subprocess.PIPE, text=True)
+    voter: Env = source["env"]
+    cast = 0
+    while backup.poll() is None:  # votes keep arriving while the backup runs
+        voter.new_visitor()
+        assert voter.vote().status_code == 201
+        cast += 1
+    assert backup.returncode == 0, backup.stderr.read() if backup.stderr else ""
+    fresh, url = tmp_path / "fresh", new_database("fresh")
+    restored = run("restore", str(out), cwd=tmp_path, env=service_env(fresh, url))
+    assert restored.returncode == 0, restored.stderr
+    database = Database(url)
+    try:
+        with database.engine.connect() as connection:
+            votes = connection.execute(text("SELECT count(*) FROM vote")).scalar_one()
+            counted = connection.execute(
+                text("SELECT coalesce(sum(votes), 0) FROM vote_network_day")
+            ).scalar_one()
+    finally:
+        database.close()
+    # Each vote and its network's daily count were written together: a backup holds both or
+    # neither, whenever it was taken.
+    assert cast > 0 and votes == counted and 3 <= votes <= 3 + cast
