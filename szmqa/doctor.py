@@ -69,8 +69,8 @@ def report(findings: list[Finding], out: TextIO) -> int:
     blockers = [f for f in findings if f.blocker]
     print("szmqa doctor：上线前检查", file=out)
     for finding in sorted(findings, key=lambda f: (not f.blocker, f.ok)):
-        mark = "✗ 阻止上线" if finding.blocker else ("✓" if finding.ok else "! 提醒")
-        print(f"  {mark}：{finding.text}", file=out)
+        mark = "✗ 阻止上线：" if finding.blocker else ("✓ " if finding.ok else "! 提醒：")
+        print(f"  {mark}{finding.text}", file=out)
         if finding.fix:
             print(f"      修正：{finding.fix}", file=out)
     if blockers:
