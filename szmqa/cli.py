@@ -22,7 +22,18 @@ from award.models import NoticeKind
 from award.problems import ContentError
 from award.publication import HELD_HEADING, held_back
 from award.stages import Stage
-from szmqa import admin_tokens, database, hooks, publish, purge, rotate_keys, staff
+from szmqa import (
+    admin_tokens,
+    backup,
+    database,
+    doctor,
+    hooks,
+    publish,
+    purge,
+    restore,
+    rotate_keys,
+    staff,
+)
 from szmqa.assets import asset_problems
 from szmqa.demo import write_demo
 from szmqa.notices import new_notice
@@ -122,7 +133,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     overrides: dict[str, Any] = {"site_dir": args.site.resolve()}
     if demo_dir is not None:
         overrides["demo_dir"] = demo_dir.resolve()
-    app = create_app(Settings(**overrides))
+    settings = Settings(**overrides)
+    if settings.environment == "production":
+        doctor.refuse_on_blockers(settings)
+    app = create_app(settings)
     base_url = f"http://{args.host}:{args.port}"
     print(f"站点与投票服务：{base_url}/")
     print(f"秘书处工作台：{base_url}/admin/")
@@ -210,6 +224,9 @@ def parser() -> argparse.ArgumentParser:
     publish.register(sub)
     hooks.register(sub)
     staff.register(sub)
+    doctor.register(sub)
+    backup.register(sub)
+    restore.register(sub)
     return root
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from award.calendar import now as current_time
+from award.errors import AwardError
 from szmqa.database import open_database
 from vote_api.console.accounts import reseal_secrets
 from vote_api.core.crypto import Sealer
+from vote_api.core.key_presence import workers_without
 from vote_api.core.keys import with_keys
 from vote_api.core.settings import Settings
 from vote_api.objections.rotation import rotate_all
@@ -21,6 +24,15 @@ def cmd_rotate_keys(args: argparse.Namespace) -> int:
     store = UploadStore(settings.objection_upload_path)
     database = open_database()
     try:
+        with database.session() as session:
+            behind = workers_without(session, settings.encryption_keys[0], current_time())
+        if behind and not args.dry_run:
+            raise AwardError(
+                f"有 {len(behind)} 个正在运行的服务进程还没有新的加密密钥（只有旧密钥）："
+                "此时重新加密，这些进程将无法解密异议信息，工作人员也无法在其上登录。"
+                "请先把新密钥写入服务的 SZMQA_ENCRYPTION_KEY、旧密钥移入 SZMQA_OLD_ENCRYPTION_KEYS，"
+                "重启服务（systemctl restart szmqa），再运行 szmqa rotate-keys；什么都没有改动"
+            )
         with database.session() as session:
             report = rotate_all(session, sealer, store, dry_run=args.dry_run)
         with database.session() as session:

@@ -27,6 +27,7 @@ from vote_api.core.db import Database
 from vote_api.core.errors import install_error_handlers
 from vote_api.core.headers import SecurityHeaders
 from vote_api.core.humancheck import HumanCheck, Purposes
+from vote_api.core.key_presence import present
 from vote_api.core.keys import with_keys
 from vote_api.core.limits import Limits, install_limiter
 from vote_api.core.nulguard import NulGuard
@@ -96,7 +97,11 @@ def create_app(
         young, middle, _ = gc.get_threshold()
         gc.set_threshold(young, middle, 100)
         drawing.acquire()  # the captcha drawing process, started on the first captcha
-        yield
+        # For szmqa rotate-keys (real time, not a test's clock: it tells running from stopped).
+        async with present(
+            core.db, settings.encryption_keys, shanghai_now, refresh=not core.db.is_sqlite
+        ):
+            yield
         await voting_part.recorder.close()
         core.db.close()
         drawing.release()
@@ -152,10 +157,17 @@ def create_app(
 def app_from_environment() -> FastAPI:
     """The app configured from SZMQA_* variables (for ``uvicorn --factory`` with workers).
 
-    Content that breaks the rules stops the start with the check's lines, not a traceback.
+    Content that breaks the rules stops the start with the check's lines, not a traceback;
+    in production, so does any blocker of ``szmqa doctor``. Both exit with uvicorn's
+    start-failure status, so that its supervisor stops instead of restarting workers forever.
     """
+    settings = Settings()
+    if settings.environment == "production":
+        from szmqa.doctor import refuse_on_blockers  # the deployment's checks, not the service's
+
+        refuse_on_blockers(settings)
     try:
-        return create_app(Settings())
+        return create_app(settings)
     except ContentError as error:
         refuse_to_start(error)
         raise

@@ -6,6 +6,7 @@ from vote_api.console.models import Staff, StaffSession
 from vote_api.core.audit import AuditEntry
 from vote_api.core.auth import AdminToken
 from vote_api.core.captcha import CaptchaChallenge
+from vote_api.core.key_presence import ServiceKeys
 from vote_api.objections.models import (
     EvidenceNetworkDay,
     ObjectionCase,
@@ -31,4 +32,5 @@ TABLES = (
     SmsQuota,
     SmsTally,
     WechatState,
+    ServiceKeys,
 )

@@ -178,3 +178,29 @@ def test_keys_rotation_reseals_authenticator_secrets(tmp_path: Path, demo_dir: P
         assert staff is not None and staff.totp_sealed is not None
         context = f"staff:{staff.id}:totp"
         assert Sealer([NEW_KEY]).open_text(staff.totp_sealed, context) == secret  # old key gone
+
+
+def test_keys_rotation_refuses_while_a_running_service_holds_only_the_old_key(
+    tmp_path: Path, demo_dir: Path
+) -> None:
+    client, env = _app(tmp_path, demo_dir, encryption_key=OLD_KEY)  # running, old key only
+    try:
+        case = env.file().json()["case_number"]
+        refused = _rotate(tmp_path, demo_dir)
+        assert refused.returncode == 1
+        assert "1 个正在运行的服务进程还没有新的加密密钥" in refused.stderr
+        assert "重启服务" in refused.stderr and "Traceback" not in refused.stderr
+        assert _rotate(tmp_path, demo_dir, "--dry-run").returncode == 0  # looking is harmless
+        detail = client.get(f"/api/admin/objections/{case}", headers=env.admin())
+        assert detail.status_code == 200  # nothing was re-sealed under the running service
+    finally:
+        client.__exit__(None, None, None)
+    # Restarted with the new key (the old one kept): the rotation goes ahead under it.
+    client, env = _app(tmp_path, demo_dir, encryption_key=NEW_KEY, old_encryption_keys=[OLD_KEY])
+    try:
+        done = _rotate(tmp_path, demo_dir)
+        assert done.returncode == 0 and "已重新加密 1 件案件" in done.stdout, done.stderr
+        detail = client.get(f"/api/admin/objections/{case}", headers=env.admin("reader"))
+        assert detail.status_code == 200 and detail.json()["reporter"]["name"]
+    finally:
+        client.__exit__(None, None, None)

@@ -33,6 +33,19 @@ def test_receipt_check_forgives_case_spaces_and_dashes(env: Env) -> None:
     assert env.client.get(f"/api/receipts/{receipt.replace('-', '')}").status_code == 200
 
 
+def test_receipt_check_by_post_answers_the_same_and_refuses_bad_bodies(env: Env) -> None:
+    receipt = env.vote(CULTURE, ["CU03"]).json()["receipt"]
+    posted = env.client.post("/api/receipts", json={"code": receipt.lower()})
+    assert posted.status_code == 200
+    assert posted.json() == env.client.get(f"/api/receipts/{receipt}").json()
+    unknown = env.client.post("/api/receipts", json={"code": "ACDE-FHJK-MNPR-TUVW"})
+    assert unknown.status_code == 404 and unknown.json()["code"] == "receipt_not_found"
+    for body in ({}, {"code": "x" * 65}, {"code": receipt, "extra": 1}, {"code": 7}):
+        refused = env.client.post("/api/receipts", json=body)
+        assert refused.status_code in (400, 422), body
+        assert receipt not in refused.text
+
+
 def test_receipt_check_shows_the_choice_after_close(make_env: Apps) -> None:
     clock = Clock(NOW)
     env = make_env(clock=clock)

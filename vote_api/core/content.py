@@ -25,6 +25,9 @@ from award.problems import ContentError
 
 T = TypeVar("T")
 log = logging.getLogger("vote_api.content")
+#: uvicorn's exit status for a worker that could not start: its supervisor then stops all
+#: workers instead of restarting them forever (uvicorn.config.STARTUP_FAILURE).
+STARTUP_FAILURE = 3
 #: How often (seconds) a worker looks for a new content version.
 CHECK_INTERVAL = 1.0
 
@@ -136,11 +139,11 @@ class ContentHolder:
 
 
 def refuse_to_start(error: ContentError) -> None:
-    """Print why the service cannot start (the check's lines, no traceback) and exit with 1."""
+    """Print why the service cannot start (the check's lines, no traceback); exit as a start failure."""
     print("服务未启动：内容检查未通过。", file=sys.stderr)
     print(error, file=sys.stderr)
     print(
         "请修正后用 szmqa check 检查；经 szmqa publish 发布的内容不会出现这种情况。",
         file=sys.stderr,
     )
-    raise SystemExit(1)
+    raise SystemExit(STARTUP_FAILURE)

@@ -17,7 +17,7 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 class Settings(BaseSettings):
     """Every setting of the vote and objection service, with safe development defaults."""
 
-    model_config = SettingsConfigDict(env_prefix="SZMQA_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SZMQA_", extra="ignore", populate_by_name=True)
 
     environment: Literal["development", "production"] = "development"
     database_url: str = Field(
@@ -76,12 +76,17 @@ class Settings(BaseSettings):
     # OAuth 2.0 web authorisation with scope snsapi_base; the base URLs are WeChat's own.
     wechat_app_id: str = ""
     wechat_app_secret: SecretStr = SecretStr("")
-    #: The site's public address (https://...), whose domain is the account's 网页授权域名;
-    #: unset: the address the request came to.
-    wechat_site_url: str = ""
     wechat_authorize_url: str = "https://open.weixin.qq.com/connect/oauth2/authorize"
     wechat_api_url: str = "https://api.weixin.qq.com"
     wechat_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 5.0
+    # Deployment checks (szmqa doctor): the public address, the publish folder, the workers.
+    site_url: str = Field(default="", validation_alias=AliasChoices("SZMQA_SITE_URL", "SITE_URL"))
+    #: The folder ``szmqa install-hooks --root`` publishes into (releases/, current).
+    publish_dir: Path | None = None
+    #: How many worker processes serve (uvicorn reads WEB_CONCURRENCY for --workers).
+    workers: int = Field(
+        default=1, ge=1, le=1024, validation_alias=AliasChoices("SZMQA_WORKERS", "WEB_CONCURRENCY")
+    )
 
     @field_validator("old_encryption_keys", mode="before")
     @classmethod

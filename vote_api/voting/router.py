@@ -24,10 +24,12 @@ from vote_api.voting.schemas import (
     CandidateResult,
     InvalidatedReceipt,
     ReceiptOut,
+    ReceiptQuery,
     ResultsOut,
     VoteAccepted,
     VoteIn,
 )
+from vote_api.voting.service import Voting
 from vote_api.voting.tally import find_receipt, tally
 
 #: The refusals of a vote, for the API documentation (each body is {code, message}).
@@ -133,6 +135,19 @@ async def vote(request: Request, ballot_id: str, body: VoteIn) -> Response:
 
 @router.get("/receipts/{code}", response_model=ReceiptOut, dependencies=[rate_limit(RECEIPT_LIMIT)])
 async def check_receipt(request: Request, code: str, voting: VotingDep) -> ReceiptOut:
+    """Whether a receipt's vote was recorded and counts; its choices only once results are public."""
+    return await receipt_answer(code, voting)
+
+
+@router.post("/receipts", response_model=ReceiptOut, dependencies=[rate_limit(RECEIPT_LIMIT)])
+async def check_receipt_in_body(
+    request: Request, body: ReceiptQuery, voting: VotingDep
+) -> ReceiptOut:
+    """The same, the code in the body: no proxy or server log keeps it (the site's lookup)."""
+    return await receipt_answer(body.code, voting)
+
+
+async def receipt_answer(code: str, voting: Voting) -> ReceiptOut:
     """Whether a receipt's vote was recorded and counts; its choices only once results are public."""
     canonical = normalise_receipt(code)
     if canonical is None:

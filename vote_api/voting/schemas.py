@@ -108,6 +108,14 @@ class VoteAccepted(BaseModel):
     message: str
 
 
+class ReceiptQuery(BaseModel):
+    """A receipt lookup with the code in the body (never in a URL that logs keep)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=64)
+
+
 class ReceiptOut(BaseModel):
     """What a receipt proves: the vote was recorded and whether it counts."""
 

@@ -810,7 +810,8 @@
         return;
       }
       say(receiptResult, "正在查询……");
-      call("GET", "/receipts/" + encodeURIComponent(code)).then(function (result) {
+      // In the body, not the URL: no proxy or server log keeps the code.
+      call("POST", "/receipts", { code: code }).then(function (result) {
         if (!result.ok) {
           say(receiptResult, refusal(result), "error");
           return;

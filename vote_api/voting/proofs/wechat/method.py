@@ -87,9 +87,7 @@ class WechatProof:
             timeout_seconds=settings.wechat_timeout_seconds,
         )
         cookies = WechatCookies(settings.secret, settings.trusted_proxies)
-        return cls(
-            settings.secret, setup.db, setup.contents, account, cookies, settings.wechat_site_url
-        )
+        return cls(settings.secret, setup.db, setup.contents, account, cookies, settings.site_url)
 
     @property
     def label(self) -> str:
