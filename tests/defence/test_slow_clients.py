@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import free_port
+from tests.conftest import LiveServer
 from tests.factories import Env
 from vote_api.core.serving import server_limits
 
@@ -27,31 +27,9 @@ HALF_SENT_HEADS = 1000
 ATTACKER, BIG, PROBE = "127.0.0.2", "127.0.0.3", "127.0.0.4"
 
 
-class Server:
+def limited_server(app: Any, **limits: Any) -> LiveServer:
     """uvicorn with the service's limits, in a background thread."""
-
-    def __init__(self, app: Any, **limits: Any) -> None:
-        import uvicorn
-
-        self.port = free_port()
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="critical",
-            proxy_headers=False, **server_limits(**limits),
-        )  # fmt: skip
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            assert time.monotonic() < deadline and self.thread.is_alive()
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+    return LiveServer(app, log_level="critical", **server_limits(**limits))
 
 
 def _send_big_header(port: int, outcome: dict[str, Any]) -> None:
@@ -91,7 +69,7 @@ def closed_by_server(sock: socket.socket) -> bool:
 
 
 def test_slow_clients_big_header_and_idle_connections_leave_the_heartbeat(env: Env) -> None:
-    with Server(env.app) as server:
+    with limited_server(env.app) as server:
         idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(100)]
         # Half of them start a request and never finish it (slowloris).
         for sock in idle[:50]:
@@ -116,7 +94,7 @@ def test_slow_clients_big_header_and_idle_connections_leave_the_heartbeat(env: E
 
 
 def test_slow_clients_1000_half_sent_heads_from_one_client_leave_the_heartbeat(env: Env) -> None:
-    with Server(env.app, head_timeout=3.0) as server:
+    with limited_server(env.app, head_timeout=3.0) as server:
         heads = []
         for _ in range(HALF_SENT_HEADS):
             sock = socket.create_connection(

@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     objection_retention_days: Annotated[int, Field(ge=1, le=3650)] = 180
     # Overload shedding: requests of each expensive route family one worker serves at once
     # (past the bound: 503 at once with Retry-After), see vote_api/core/shedding.py.
-    inflight_captchas: Annotated[int, Field(ge=1, le=10_000)] = 16
+    inflight_captchas: Annotated[int, Field(ge=1, le=10_000)] = 8
     inflight_sms: Annotated[int, Field(ge=1, le=10_000)] = 16
     inflight_objections: Annotated[int, Field(ge=1, le=10_000)] = 8
     inflight_sign_in: Annotated[int, Field(ge=1, le=10_000)] = 4
