@@ -13,7 +13,9 @@ X-Forwarded-For, so the daily cap per network stays out of the way). For each ro
 
 Per phase it prints: offered rate, goodput (successes per second) and its share of capacity,
 admitted p50 and p99 (latency of the successes), shed share (503 answers), time to refusal
-(median and p99 latency of the 503s), other answers (errors, timeouts) and the machine's CPU.
+(median and p99 latency of the 503s), other answers (errors, timeouts), the machine's CPU
+share and the server's CPU milliseconds per answer (its process group: worker and captcha
+drawing), which shows what a refusal costs next to admitted work.
 Targets at 5x: goodput at least 90 % of capacity, admitted p99 at most 1 s, refusals within
 50 ms median. Votes use captchas issued beforehand; a shed vote's captcha is used again.
 Run: ``.venv/bin/python bench/bench_overload.py``.
@@ -31,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +44,13 @@ sys.path.insert(0, str(ROOT))
 from award.calendar import today  # noqa: E402
 from award.models import DEMO_PREFIX  # noqa: E402
 from bench.app import IMAGE_ANSWER  # noqa: E402
-from bench.bench_vote import base_env, free_port, machine_cpu, stop_server  # noqa: E402
+from bench.bench_vote import (  # noqa: E402
+    base_env,
+    free_port,
+    machine_cpu,
+    processes_cpu,
+    stop_server,
+)
 from szmqa.demo import write_demo  # noqa: E402
 from vote_api.core.serving import KEEP_ALIVE_SECONDS, MAX_CONCURRENCY, MAX_HEAD_BYTES  # noqa: E402
 
@@ -77,6 +86,12 @@ class Phase:
     offered: float = 0.0
     answers: list[tuple[int, float]] = field(default_factory=list)
     cpu: float = 0.0
+    #: CPU seconds the server's process group used during the phase.
+    server_cpu: float = 0.0
+    #: Requests that failed without an answer, by error (refused connection, timeout...).
+    errors: Counter[str] = field(default_factory=Counter)
+    #: Votes not sent because the pool of captchas ran out.
+    unsent: int = 0
 
     def latencies(self, ok: Callable[[int], bool]) -> list[float]:
         """Sorted latencies of the answers whose status ``ok`` accepts."""
@@ -100,9 +115,10 @@ class Exhausted(Exception):
 class Route:
     """One route under load: how to send one request, and the pool of captchas votes use."""
 
-    def __init__(self, name: str, port: int) -> None:
+    def __init__(self, name: str, port: int, group: int) -> None:
         self.name = name
         self.port = port
+        self.group = group
         self.captchas: list[str] = []
         self.sent = 0
         self.candidate = ""
@@ -150,8 +166,9 @@ async def timed(job: Callable[[], Awaitable[Answer]], phase: Phase) -> None:
     started = time.perf_counter()
     try:
         status, _ = await asyncio.wait_for(job(), TIMEOUT)
-    except (OSError, TimeoutError, ValueError):
+    except (OSError, TimeoutError, ValueError) as error:
         status = 0
+        phase.errors[type(error).__name__] += 1
     phase.answers.append((status, time.perf_counter() - started))
 
 
@@ -169,10 +186,12 @@ async def closed_loop(route: Route, clients: int, seconds: float) -> Phase:
                 return
 
     busy, total = machine_cpu()
+    server = server_seconds(route.group)
     started = time.monotonic()
     await asyncio.gather(*(client() for _ in range(clients)))
     phase.seconds = time.monotonic() - started
     phase.cpu = cpu_share(busy, total)
+    phase.server_cpu = server_seconds(route.group) - server
     return phase
 
 
@@ -184,6 +203,7 @@ async def open_loop(route: Route, rate: float, seconds: float, label: str) -> Ph
     start = loop.time()
     tasks = []
     busy, total = machine_cpu()
+    server = server_seconds(route.group)
     for n in range(int(rate * seconds)):
         delay = start + n / rate - loop.time()
         if delay > 0:
@@ -191,9 +211,15 @@ async def open_loop(route: Route, rate: float, seconds: float, label: str) -> Ph
         tasks.append(loop.create_task(timed(job, phase)))
     for outcome in await asyncio.gather(*tasks, return_exceptions=True):
         if isinstance(outcome, Exhausted):
-            phase.answers.append((0, 0.0))
+            phase.unsent += 1
     phase.cpu = cpu_share(busy, total)
+    phase.server_cpu = server_seconds(route.group) - server
     return phase
+
+
+def server_seconds(group: int) -> float:
+    """CPU seconds the server's process group has used so far."""
+    return processes_cpu(group)["server"]
 
 
 def cpu_share(busy: int, total: int) -> float:
@@ -214,21 +240,25 @@ def row(phase: Phase, capacity: float) -> str:
         f" {percentile(ok, 0.5) * 1000:8.0f} {percentile(ok, 0.99) * 1000:8.0f}"
         f" {len(shed) / total:6.0%} {statistics.median(shed) * 1000 if shed else float('nan'):8.1f}"
         f" {percentile(shed, 0.99) * 1000:8.1f} {other:6d} {phase.cpu:5.0%}"
+        f" {phase.server_cpu * 1000 / total:7.2f}"
+        + (f"\n{'':<34} errors: {dict(phase.errors)}" if phase.errors else "")
+        + (f"\n{'':<34} {phase.unsent} votes not sent: no captcha left" if phase.unsent else "")
     )
 
 
 HEADER = (
     f"{'phase':<34} {'offered':>9} {'goodput':>9} {'of cap':>6} {'ok p50':>8} {'ok p99':>8}"
-    f" {'shed':>6} {'ref p50':>8} {'ref p99':>8} {'other':>6} {'cpu':>5}\n"
+    f" {'shed':>6} {'ref p50':>8} {'ref p99':>8} {'other':>6} {'cpu':>5} {'srv cpu':>7}\n"
     f"{'':<34} {'':>9} {'':>9} {'':>6} {'ms':>8} {'ms':>8} {'':>6} {'ms':>8} {'ms':>8}"
+    f" {'':>6} {'':>5} {'ms/req':>7}"
 )
 
 
-async def measure(port: int, args: argparse.Namespace) -> None:
+async def measure(port: int, group: int, args: argparse.Namespace) -> None:
     """Capacity, then 1x, 2x and 5x, for captcha issue and for votes; print the table."""
     print(HEADER)
     for name, clients in (("captcha", args.clients), ("vote", args.vote_clients)):
-        route = Route(name, port)
+        route = Route(name, port, group)
         if name == "vote":
             route.candidate = await fetch_ballot(port)
             await route.fill(args.vote_pool)
@@ -315,7 +345,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         process, port = start(Path(folder), args)
         try:
-            asyncio.run(measure(port, args))
+            asyncio.run(measure(port, process.pid, args))
         finally:
             stop_server(process)
     print("targets at 5x: goodput >= 90 % of capacity, ok p99 <= 1000 ms, refusal p50 <= 50 ms")
