@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from tests.conftest import LiveServer
 from tests.core.tcp_proxy import TcpProxy
-from tests.factories import CULTURE, IMAGE_ANSWER, Apps, Env
+from tests.factories import CULTURE, IMAGE_ANSWER, Apps, Env, csrf_of
 from tests.migrations.databases import postgres_schema
 from vote_api.core.db import PROBE_TTL_SECONDS
 from vote_api.core.errors import DATABASE_RETRY_AFTER
@@ -80,8 +80,16 @@ def test_sqlite_unreachable_503_retry_after_one_line_then_recovers(
     for _ in range(4):  # voters who got their captcha before the outage
         env.new_visitor()
         tickets.append((env.captcha(), dict(env.client.cookies)))
+    sign_in = env.client.get("/admin/sign-in")
+    csrf = csrf_of(sign_in.text)
     caplog.set_level(logging.INFO)
     with sqlite_gone(env):
+        page = env.client.post(
+            "/admin/sign-in",
+            data={"csrf": csrf, "name": "张三", "password": "x" * 12, "code": "123456"},
+        )
+        assert page.status_code == 503 and page.headers["content-type"].startswith("text/plain")
+        assert "数据库暂时无法连接" in page.text and page.headers["retry-after"]
         refused = []
         for captcha_id, cookies in tickets:
             env.client.cookies.clear()
@@ -101,7 +109,7 @@ def test_sqlite_unreachable_503_retry_after_one_line_then_recovers(
         }  # fmt: skip
         assert health.headers["retry-after"] == str(DATABASE_RETRY_AFTER)
     lines = outage_lines(caplog.records)
-    assert len(lines) == 1, lines  # one kind of failure, one line for its seven requests
+    assert len(lines) == 1, lines  # one kind of failure, one line for its eight requests
     assert "sqlite3.OperationalError" in lines[0] and "unable to open database file" in lines[0]
     assert_no_tracebacks(caplog.records)
 

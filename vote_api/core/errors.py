@@ -10,7 +10,7 @@ import time
 import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy import exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Send
@@ -100,12 +100,13 @@ class OutageLog:
         )
 
 
-def database_unavailable() -> JSONResponse:
-    """The 503 of a request the database could not serve."""
+def database_unavailable(page: bool = False) -> Response:
+    """The 503 of a request the database could not serve (plain text for a console page)."""
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER)}
+    if page:
+        return PlainTextResponse(DATABASE_UNAVAILABLE, status_code=503, headers=headers)
     return JSONResponse(
-        error_body("database_unavailable", DATABASE_UNAVAILABLE),
-        status_code=503,
-        headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+        error_body("database_unavailable", DATABASE_UNAVAILABLE), status_code=503, headers=headers
     )
 
 
@@ -177,11 +178,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     outages = OutageLog()
 
-    async def _database(request: Request, error: Exception) -> JSONResponse:
+    async def _database(request: Request, error: Exception) -> Response:
         if not is_outage(error):
             return await _unexpected(request, error)
         outages.note(error)
-        return database_unavailable()
+        return database_unavailable(page=request.url.path.startswith("/admin"))
 
     # Handled here, not by the catch-all below (whose error the server logs again, traceback
     # and all): a database outage is one warning line per kind a minute, not one per request.
