@@ -17,7 +17,9 @@ admitted p50 and p99 (latency of the successes), shed share (503 answers), time 
 share and the server's CPU milliseconds per answer (its process group: worker and captcha
 drawing), which shows what a refusal costs next to admitted work.
 Targets at 5x: goodput at least 90 % of capacity, admitted p99 at most 1 s, refusals within
-50 ms median. Votes use captchas issued beforehand; a shed vote's captcha is used again.
+50 ms median. Votes use captchas issued beforehand; a shed vote's captcha is used again; when
+every issued one is in flight, a vote goes with a captcha never issued (a 400, counted apart).
+Last, per route, the server's CPU per admitted request and per refusal (least squares).
 Run: ``.venv/bin/python bench/bench_overload.py``.
 """
 
@@ -90,8 +92,8 @@ class Phase:
     server_cpu: float = 0.0
     #: Requests that failed without an answer, by error (refused connection, timeout...).
     errors: Counter[str] = field(default_factory=Counter)
-    #: Votes not sent because the pool of captchas ran out.
-    unsent: int = 0
+    #: Votes sent with a captcha never issued (every issued one was in flight): 400s.
+    unissued: int = 0
 
     def latencies(self, ok: Callable[[int], bool]) -> list[float]:
         """Sorted latencies of the answers whose status ``ok`` accepts."""
@@ -108,10 +110,6 @@ def percentile(values: list[float], share: float) -> float:
     return values[min(len(values) - 1, int(len(values) * share))] if values else float("nan")
 
 
-class Exhausted(Exception):
-    """The pool of captchas ran out (the phase ends early)."""
-
-
 class Route:
     """One route under load: how to send one request, and the pool of captchas votes use."""
 
@@ -121,6 +119,7 @@ class Route:
         self.group = group
         self.captchas: list[str] = []
         self.sent = 0
+        self.unissued = 0
         self.candidate = ""
 
     async def captcha(self) -> Answer:
@@ -129,9 +128,11 @@ class Route:
 
     async def vote(self) -> Answer:
         """Vote with a captcha from the pool (put back if the vote was shed), from a new /24."""
-        if not self.captchas:
-            raise Exhausted
-        captcha_id = self.captchas.pop()
+        if not self.captchas:  # all issued ones are in flight: this vote is refused (400)
+            self.unissued += 1
+            captcha_id = f"not-issued-{self.unissued}"
+        else:
+            captcha_id = self.captchas.pop()
         self.sent += 1
         n = self.sent
         forwarded = f"10.{n // 250 % 250}.{n % 250}.1"
@@ -139,7 +140,7 @@ class Route:
                 "candidates": [self.candidate]}  # fmt: skip
         answer = await http(self.port, f"/api/ballots/{BALLOT}/votes", body,
                             {"X-Forwarded-For": forwarded})  # fmt: skip
-        if answer[0] == 503:
+        if answer[0] == 503 and not captcha_id.startswith("not-issued-"):
             self.captchas.append(captcha_id)
         return answer
 
@@ -180,18 +181,17 @@ async def closed_loop(route: Route, clients: int, seconds: float) -> Phase:
 
     async def client() -> None:
         while time.monotonic() < deadline:
-            try:
-                await timed(job, phase)
-            except Exhausted:
-                return
+            await timed(job, phase)
 
     busy, total = machine_cpu()
     server = server_seconds(route.group)
+    unissued = route.unissued
     started = time.monotonic()
     await asyncio.gather(*(client() for _ in range(clients)))
     phase.seconds = time.monotonic() - started
     phase.cpu = cpu_share(busy, total)
     phase.server_cpu = server_seconds(route.group) - server
+    phase.unissued = route.unissued - unissued
     return phase
 
 
@@ -204,16 +204,16 @@ async def open_loop(route: Route, rate: float, seconds: float, label: str) -> Ph
     tasks = []
     busy, total = machine_cpu()
     server = server_seconds(route.group)
+    unissued = route.unissued
     for n in range(int(rate * seconds)):
         delay = start + n / rate - loop.time()
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(loop.create_task(timed(job, phase)))
-    for outcome in await asyncio.gather(*tasks, return_exceptions=True):
-        if isinstance(outcome, Exhausted):
-            phase.unsent += 1
+    await asyncio.gather(*tasks)
     phase.cpu = cpu_share(busy, total)
     phase.server_cpu = server_seconds(route.group) - server
+    phase.unissued = route.unissued - unissued
     return phase
 
 
@@ -242,7 +242,7 @@ def row(phase: Phase, capacity: float) -> str:
         f" {percentile(shed, 0.99) * 1000:8.1f} {other:6d} {phase.cpu:5.0%}"
         f" {phase.server_cpu * 1000 / total:7.2f}"
         + (f"\n{'':<34} errors: {dict(phase.errors)}" if phase.errors else "")
-        + (f"\n{'':<34} {phase.unsent} votes not sent: no captcha left" if phase.unsent else "")
+        + (f"\n{'':<34} {phase.unissued} votes had no captcha left (400)" if phase.unissued else "")
     )
 
 
@@ -265,6 +265,7 @@ async def measure(port: int, group: int, args: argparse.Namespace) -> None:
         capacity_phase = await closed_loop(route, clients, args.seconds)
         capacity = capacity_phase.goodput
         print(row(capacity_phase, capacity), flush=True)
+        phases = [capacity_phase]
         for multiple in MULTIPLES:
             if name == "vote":  # enough captchas for what may be admitted at this rate
                 await route.fill(int(capacity * min(multiple, 3) * args.seconds) + 200)
@@ -273,6 +274,30 @@ async def measure(port: int, group: int, args: argparse.Namespace) -> None:
                 route, capacity * multiple, args.seconds, f"{multiple}x open loop"
             )
             print(row(phase, capacity), flush=True)
+            phases.append(phase)
+        print(cost_line(name, phases), flush=True)
+
+
+def cost_line(name: str, phases: list[Phase]) -> str:
+    """Server CPU per admitted request and per refusal: least squares over the phases."""
+    points = [
+        (len(p.latencies(lambda s: 200 <= s < 300)), len(p.latencies(lambda s: s == 503)),
+         p.server_cpu * 1000)
+        for p in phases
+    ]  # fmt: skip
+    sxx = sum(ok * ok for ok, _, _ in points)
+    sxy = sum(ok * shed for ok, shed, _ in points)
+    syy = sum(shed * shed for _, shed, _ in points)
+    bx = sum(ok * cpu for ok, _, cpu in points)
+    by = sum(shed * cpu for _, shed, cpu in points)
+    det = sxx * syy - sxy * sxy
+    if not det:
+        return f"{name}: too few refusals to tell what one costs"
+    admitted, refusal = (bx * syy - by * sxy) / det, (sxx * by - sxy * bx) / det
+    return (
+        f"{name}: server CPU {admitted:.2f} ms per admitted request, {refusal:.2f} ms per refusal"
+        " (least squares over the phases)"
+    )
 
 
 async def fetch_ballot(port: int) -> str:
