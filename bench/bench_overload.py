@@ -242,7 +242,11 @@ def row(phase: Phase, capacity: float) -> str:
         f" {percentile(shed, 0.99) * 1000:8.1f} {other:6d} {phase.cpu:5.0%}"
         f" {phase.server_cpu * 1000 / total:7.2f}"
         + (f"\n{'':<34} errors: {dict(phase.errors)}" if phase.errors else "")
-        + (f"\n{'':<34} {phase.unissued} votes had no captcha left (400)" if phase.unissued else "")
+        + (
+            f"\n{'':<34} {phase.unissued} votes went with no captcha left (400 when admitted)"
+            if phase.unissued
+            else ""
+        )
     )
 
 
