@@ -203,13 +203,16 @@ def redis_url() -> str:
 class LiveServer:
     """A uvicorn server running an ASGI app in a background thread on 127.0.0.1."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, **options: Any) -> None:
         import uvicorn
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", proxy_headers=False
+            app,
+            host="127.0.0.1",
+            port=self.port,
+            **{"log_level": "warning", "proxy_headers": False, **options},
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -33,6 +33,7 @@ from vote_api.core.limits import Limits, install_limiter
 from vote_api.core.nulguard import NulGuard
 from vote_api.core.parts import install
 from vote_api.core.settings import Settings
+from vote_api.core.shedding import InFlightBound, overload_families
 from vote_api.core.site_files import mount_site
 from vote_api.core.state import Clock, CoreState
 from vote_api.objections import admin_router as objections_admin
@@ -126,6 +127,11 @@ def create_app(
     app.add_middleware(NulGuard, prefixes=(f"{API_PREFIX}/", "/admin/"))
     # Outermost last: headers on every answer, then cross-site refusals before any body.
     app.add_middleware(CrossSiteGuard, prefix=API_PREFIX)
+    app.add_middleware(  # overload: a fast 503 before any other work
+        InFlightBound,
+        families=overload_families(settings, API_PREFIX),
+        retry_after=settings.overload_retry_after_seconds,
+    )
     app.add_middleware(
         SecurityHeaders,
         api_prefix=API_PREFIX,

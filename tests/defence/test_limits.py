@@ -130,7 +130,7 @@ def test_limits_redis_down_falls_back_to_memory_never_a_500(
         len(unreachable) == 1 and unreachable[0].levelno == logging.WARNING
     )  # once, not per request
     health = env.client.get("/api/health").json()
-    assert health == {"status": "degraded", "rate_limit_storage": "unreachable"}
+    assert health == {"status": "degraded", "database": "ok", "rate_limit_storage": "unreachable"}
 
 
 def test_limits_audio_captchas_have_their_own_lower_limit(env: Env) -> None:

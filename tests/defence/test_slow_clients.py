@@ -1,4 +1,9 @@
-"""A 32 MB header and 200 idle connections do not stop the service answering a heartbeat."""
+"""Slow and idle clients cannot stop the service answering a heartbeat.
+
+A 32 MB header, 200 idle connections, and 1,000 half-sent request heads from one client
+(``vote_api.core.serving.HeadGuard``). Each client has its own loopback address (127.0.0.x),
+as the guard counts per client address.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import free_port
+from tests.conftest import LiveServer
 from tests.factories import Env
 from vote_api.core.serving import server_limits
 
@@ -17,35 +22,18 @@ IDLE_CONNECTIONS = 200
 BIG_HEADER_BYTES = 32 * 1024 * 1024
 
 
-class Server:
+HALF_SENT_HEADS = 1000
+#: The attacker's, the big header's and the heartbeat's addresses.
+ATTACKER, BIG, PROBE = "127.0.0.2", "127.0.0.3", "127.0.0.4"
+
+
+def limited_server(app: Any, **limits: Any) -> LiveServer:
     """uvicorn with the service's limits, in a background thread."""
-
-    def __init__(self, app: Any) -> None:
-        import uvicorn
-
-        self.port = free_port()
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="critical",
-            proxy_headers=False, **server_limits(),
-        )  # fmt: skip
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            assert time.monotonic() < deadline and self.thread.is_alive()
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+    return LiveServer(app, log_level="critical", **server_limits(**limits))
 
 
 def _send_big_header(port: int, outcome: dict[str, Any]) -> None:
-    sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+    sock = socket.create_connection(("127.0.0.1", port), timeout=20, source_address=(BIG, 0))
     sent = 0
     try:
         sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Padding: ")
@@ -62,8 +50,26 @@ def _send_big_header(port: int, outcome: dict[str, Any]) -> None:
         sock.close()
 
 
+def probe(port: int, timeout: float = 10) -> httpx.Response:
+    """GET /api/health from the heartbeat's own address."""
+    transport = httpx.HTTPTransport(local_address=PROBE)
+    with httpx.Client(transport=transport, timeout=timeout) as client:
+        return client.get(f"http://127.0.0.1:{port}/api/health")
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    """Whether the server has closed this connection (end of stream or reset)."""
+    sock.settimeout(0.01)
+    try:
+        return sock.recv(1) == b""
+    except TimeoutError:
+        return False
+    except OSError:
+        return True
+
+
 def test_slow_clients_big_header_and_idle_connections_leave_the_heartbeat(env: Env) -> None:
-    with Server(env.app) as server:
+    with limited_server(env.app) as server:
         idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(100)]
         # Half of them start a request and never finish it (slowloris).
         for sock in idle[:50]:
@@ -74,7 +80,7 @@ def test_slow_clients_big_header_and_idle_connections_leave_the_heartbeat(env: E
         big.start()
         time.sleep(0.5)  # the big header is streaming
         started = time.monotonic()
-        response = httpx.get(f"http://127.0.0.1:{server.port}/api/health", timeout=10)
+        response = probe(server.port)
         elapsed = time.monotonic() - started
         big.join(timeout=60)
         for sock in idle:
@@ -85,3 +91,36 @@ def test_slow_clients_big_header_and_idle_connections_leave_the_heartbeat(env: E
     assert not big.is_alive()
     answer = outcome.get("answer", b"")
     assert "closed" in outcome or not answer.startswith(b"HTTP/1.1 200"), outcome
+
+
+def test_slow_clients_1000_half_sent_heads_from_one_client_leave_the_heartbeat(env: Env) -> None:
+    with limited_server(env.app, head_timeout=3.0) as server:
+        heads = []
+        for _ in range(HALF_SENT_HEADS):
+            sock = socket.create_connection(
+                ("127.0.0.1", server.port), source_address=(ATTACKER, 0)
+            )
+            sock.sendall(b"POST /api/ballots/x/votes HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            heads.append(sock)
+        started = time.monotonic()
+        during = probe(server.port)
+        elapsed = time.monotonic() - started
+        # A legitimate slow head from another client, finished within the deadline, is served.
+        slow = socket.create_connection(("127.0.0.1", server.port), source_address=(BIG, 0))
+        slow.sendall(b"GET /api/health HTTP/1.1\r\n")
+        time.sleep(1.0)
+        slow.sendall(b"Host: x\r\nConnection: close\r\n\r\n")
+        slow.settimeout(10)
+        slow_answer = slow.recv(100)
+        slow.close()
+        held = sum(not closed_by_server(sock) for sock in heads)
+        time.sleep(3.5)  # past the head deadline
+        still_held = sum(not closed_by_server(sock) for sock in heads)
+        after = probe(server.port)
+        for sock in heads:
+            sock.close()
+    assert during.status_code == 200 and elapsed < 2, (during.status_code, elapsed)
+    assert slow_answer.startswith(b"HTTP/1.1 200"), slow_answer
+    assert 0 < held <= 64  # the rest were closed as they came
+    assert still_held == 0  # the deadline closed the ones it had let wait
+    assert after.status_code == 200

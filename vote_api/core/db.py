@@ -13,18 +13,58 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, event
+import psycopg
+from sqlalchemy import CursorResult, event, exc, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.expression import Executable
 from sqlmodel import Session, create_engine
 
 T = TypeVar("T")
+
+#: Give up opening a PostgreSQL connection after this many seconds (a host that drops packets).
+CONNECT_TIMEOUT_SECONDS = 5
+#: How long ``Database.reachable`` trusts its last answer, and waits for a new one.
+PROBE_TTL_SECONDS = 1.0
+PROBE_TIMEOUT_SECONDS = 3.0
+#: The database errors that mean "cannot reach the database", not "this request is wrong".
+_OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
+    exc.OperationalError,
+    exc.InterfaceError,
+    exc.TimeoutError,  # no pooled connection came free in time
+    psycopg.OperationalError,  # the vote recorder's own connections
+    psycopg.InterfaceError,
+    sqlite3.OperationalError,
+)
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether ``error`` means the database is unreachable (a 503), not a bug (a 500)."""
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, _OUTAGE_ERRORS)
+
+
+def outage_kind(error: BaseException) -> str:
+    """A short name for the kind of failure: the driver's error class and SQLSTATE."""
+    original = getattr(error, "orig", None) or error
+    state = getattr(original, "sqlstate", None)
+    name = f"{type(original).__module__}.{type(original).__name__}"
+    return f"{name} {state}" if state else name
+
+
+def outage_detail(error: BaseException) -> str:
+    """The first line of the driver's message (never the statement or its parameters)."""
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    return (lines[0] if lines else type(original).__name__)[:200]
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -73,7 +113,13 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,  # a connection the server dropped (a restart) is replaced at once
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+    )
 
 
 def changed_rows(session: Session, statement: Executable) -> int:
@@ -94,6 +140,9 @@ class Database:
             if self.is_sqlite
             else None
         )
+        self._probed_at = -PROBE_TTL_SECONDS
+        self._reachable = True
+        self._probe: asyncio.Future[bool] | None = None
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
@@ -115,6 +164,31 @@ class Database:
         if self._executor is not None:
             return await asyncio.get_running_loop().run_in_executor(self._executor, work)
         return await asyncio.to_thread(work)
+
+    def _ping(self) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    async def _probe_now(self) -> bool:
+        try:
+            await asyncio.wait_for(self.call(self._ping), PROBE_TIMEOUT_SECONDS)
+        except Exception:  # unreachable, refusing, or too slow: not answering either way
+            return False
+        return True
+
+    async def reachable(self) -> bool:
+        """Whether the database answers ``SELECT 1``: probed at most once a second, shared."""
+        if time.monotonic() - self._probed_at < PROBE_TTL_SECONDS:
+            return self._reachable
+        if self._probe is None:
+            self._probe = asyncio.ensure_future(self._probe_now())
+            self._probe.add_done_callback(self._probed)
+        return await asyncio.shield(self._probe)
+
+    def _probed(self, probe: asyncio.Future[bool]) -> None:
+        self._reachable = not probe.cancelled() and probe.exception() is None and probe.result()
+        self._probed_at = time.monotonic()
+        self._probe = None
 
     def close(self) -> None:
         """Release connections and the SQLite thread."""

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
+import time
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from sqlalchemy import exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Send
+
+from vote_api.core.db import is_outage, outage_detail, outage_kind
 
 log = logging.getLogger("vote_api")
 
@@ -42,21 +48,66 @@ def error_body(code: str, message: str) -> dict[str, str]:
     return {"code": code, "message": message}
 
 
-async def send_refusal(send: Send, status: int, code: str, message: str) -> None:
+async def send_refusal(
+    send: Send, status: int, code: str, message: str, retry_after: int | None = None
+) -> None:
     """Send a refusal straight from an ASGI middleware (and close the connection)."""
     body = json.dumps(error_body(code, message), ensure_ascii=False).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
+    if retry_after is not None:
+        headers.append((b"retry-after", str(retry_after).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+#: The database cannot be reached (a restart, a cut connection, a missing disk).
+DATABASE_RETRY_AFTER = 5
+DATABASE_UNAVAILABLE = (
+    f"数据库暂时无法连接，本次请求没有完成。请约 {DATABASE_RETRY_AFTER} 秒后重试；"
+    "重试投票时若提示已经投过票或验证码已使用，说明上一次已经记录，凭回执码查询即可"
+)
+#: One log line per kind of database failure per this many seconds, with a count of the rest.
+OUTAGE_LOG_INTERVAL = 60.0
+
+
+class OutageLog:
+    """Logs a database failure once per kind a minute, counting the ones in between."""
+
+    def __init__(self, interval: float = OUTAGE_LOG_INTERVAL) -> None:
+        self.interval = interval
+        self._last: dict[str, float] = {}
+        self._since: dict[str, int] = {}
+
+    def note(self, error: BaseException) -> None:
+        """Count a failure; log it if its kind has had no line in the last interval."""
+        kind = outage_kind(error)
+        now = time.monotonic()
+        last = self._last.get(kind)
+        if last is not None and now - last < self.interval:
+            self._since[kind] = self._since.get(kind, 0) + 1
+            return
+        more = self._since.pop(kind, 0)
+        self._last[kind] = now
+        log.warning(
+            "database unavailable (%s): %s; %d more since the last line of this kind",
+            kind,
+            outage_detail(error),
+            more,
+        )
+
+
+def database_unavailable(page: bool = False) -> Response:
+    """The 503 of a request the database could not serve (plain text for a console page)."""
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER)}
+    if page:
+        return PlainTextResponse(DATABASE_UNAVAILABLE, status_code=503, headers=headers)
+    return JSONResponse(
+        error_body("database_unavailable", DATABASE_UNAVAILABLE), status_code=503, headers=headers
+    )
 
 
 def _validation_message(error: RequestValidationError) -> str:
@@ -124,6 +175,19 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=error.status_code,
             headers=getattr(error, "headers", None),
         )
+
+    outages = OutageLog()
+
+    async def _database(request: Request, error: Exception) -> Response:
+        if not is_outage(error):
+            return await _unexpected(request, error)
+        outages.note(error)
+        return database_unavailable(page=request.url.path.startswith("/admin"))
+
+    # Handled here, not by the catch-all below (whose error the server logs again, traceback
+    # and all): a database outage is one warning line per kind a minute, not one per request.
+    for kind in (exc.DBAPIError, exc.TimeoutError, psycopg.Error, sqlite3.Error):
+        app.add_exception_handler(kind, _database)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, error: Exception) -> JSONResponse:

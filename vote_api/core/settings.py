@@ -87,6 +87,14 @@ class Settings(BaseSettings):
     workers: int = Field(
         default=1, ge=1, le=1024, validation_alias=AliasChoices("SZMQA_WORKERS", "WEB_CONCURRENCY")
     )
+    # Overload shedding: requests of each expensive route family one worker serves at once
+    # (past the bound: 503 at once with Retry-After), see vote_api/core/shedding.py.
+    inflight_captchas: Annotated[int, Field(ge=1, le=10_000)] = 8
+    inflight_sms: Annotated[int, Field(ge=1, le=10_000)] = 16
+    inflight_objections: Annotated[int, Field(ge=1, le=10_000)] = 8
+    inflight_sign_in: Annotated[int, Field(ge=1, le=10_000)] = 4
+    inflight_votes: Annotated[int, Field(ge=1, le=10_000)] = 64
+    overload_retry_after_seconds: Annotated[int, Field(ge=1, le=600)] = 2
 
     @field_validator("old_encryption_keys", mode="before")
     @classmethod
