@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     )
     objection_text_max_chars: Annotated[int, Field(ge=200, le=50_000)] = 5000
     objection_retention_days: Annotated[int, Field(ge=1, le=3650)] = 180
+    # Console sign-in: Argon2 password checks run on this many threads of their own.
+    console_password_threads: Annotated[int, Field(ge=1, le=8)] = 1
 
     @field_validator("old_encryption_keys", mode="before")
     @classmethod
