@@ -9,7 +9,9 @@
   waits a little before it is checked (growing with the excess, at most a few seconds):
   slower for everyone during an attack, closed for no one.
 - **Password hashing off the database thread**: Argon2 runs on threads of its own, at most
-  ``threads`` at a time; the database thread only reads and writes rows.
+  ``threads`` at a time and at a lower CPU priority (Linux), so that a flood of attempts
+  takes at most that many cores and yields them to public requests; the database thread
+  only reads and writes rows.
 - **Unknown names are aggregated**: failures on names that are no account go to the audit
   log as at most one row a minute, with how many attempts and from how many networks.
 
@@ -19,7 +21,10 @@ The counts live in each worker's memory: with several workers each counts its ow
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
+import os
+import threading
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -38,6 +43,8 @@ GLOBAL_STEP = 0.02
 GLOBAL_LONGEST = 3.0
 #: Unknown-name failures are written to the audit log at most this often (seconds).
 UNKNOWN_EVERY = 60
+#: How much lower the hashing threads' CPU priority is (nice), as the audio captcha's process.
+HASHING_NICENESS = 10
 #: Name-and-network pairs remembered at most (the oldest are forgotten first).
 REMEMBERED = 50_000
 
@@ -52,6 +59,12 @@ def password_matches(stored: str | None, password: str) -> bool:
         return hasher.verify(stored or DUMMY_HASH, password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _lower_priority() -> None:
+    """Let the current thread yield the CPU to request handling (Linux: a thread is a task)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)
 
 
 @dataclass
@@ -74,7 +87,9 @@ class SignInGuard:
 
     def __init__(self, threads: int) -> None:
         #: The pool's size is the bound: further checks wait in its queue, off every thread.
-        self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="password")
+        self._executor = ThreadPoolExecutor(
+            max_workers=threads, thread_name_prefix="password", initializer=_lower_priority
+        )
         self._backoff: dict[tuple[str, str], _Backoff] = {}
         self._recent: deque[float] = deque()
         self.unknown = UnknownTally()
