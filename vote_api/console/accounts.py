@@ -335,7 +335,7 @@ def finish_sign_in(
     session: Session, sealer: Sealer, account: SignInAccount, code: str, now: datetime
 ) -> Staff:
     """After the password matched: the code, once (in this transaction), or SignInRefused."""
-    staff = session.get(Staff, account.staff_id)
+    staff = session.get(Staff, account.staff_id, with_for_update=True)  # one use per code
     usable = staff is not None and staff.disabled_at is None and staff.enrolled_at is not None
     step = _code_step(staff, sealer, code, now) if staff is not None and usable else None
     if staff is None or step is None or staff.password_hash != account.password_hash:
