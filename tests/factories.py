@@ -405,9 +405,9 @@ class Console:
     people: dict[str, Person] = field(default_factory=dict)
     clients: list[TestClient] = field(default_factory=list)
 
-    def client(self) -> TestClient:
-        """A new browser-like client (own cookies), no redirects followed."""
-        client = TestClient(self.app, follow_redirects=False)
+    def client(self, address: str = "testclient") -> TestClient:
+        """A new browser-like client (own cookies, from ``address``), no redirects followed."""
+        client = TestClient(self.app, follow_redirects=False, client=(address, 50000))
         client.__enter__()
         self.clients.append(client)
         return client

@@ -1,7 +1,8 @@
-"""Staff accounts: adding, enrolling (password + authenticator), signing in with lockout.
+"""Staff accounts: adding, enrolling (password + authenticator), signing in.
 
-Passwords are hashed with Argon2id; the TOTP secret is sealed with the service's encryption
-key; enrolment links are kept only as SHA-256 hashes. Every sign-in, failure, lock,
+Passwords are hashed with Argon2id (checked on threads of their own:
+``vote_api.console.signin_guard``); the TOTP secret is sealed with the service's encryption
+key; enrolment links are kept only as SHA-256 hashes. Every sign-in, failure on an account,
 enrolment and change of an account is written to the audit log with the person's name.
 """
 
@@ -10,22 +11,20 @@ from __future__ import annotations
 import hashlib
 import secrets
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, select
 
 from vote_api.console import totp
 from vote_api.console.models import Role, Staff, StaffSession
+from vote_api.console.signin_guard import hasher
 from vote_api.core import audit
 from vote_api.core.audit import AuditAction
 from vote_api.core.auth import AdminToken
 from vote_api.core.crypto import Sealer, SealError
 from vote_api.core.timeutil import from_db, to_db
 
-MAX_FAILURES = 10
-LOCK_MINUTES = 15
 ENROL_HOURS = 72
 PASSWORD_MIN = 12
 PASSWORD_MAX = 128
@@ -33,10 +32,6 @@ NAME_MAX = 40
 SIGN_IN_REFUSED = "账户名、密码或动态验证码不正确，请重新输入"
 #: An actor name for sign-in attempts on names that are not accounts.
 UNKNOWN_ACTOR = "（未知账户）"
-
-_hasher = PasswordHasher()
-#: Verified against when the name is unknown, so that both cases take as long.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 class AccountError(Exception):
@@ -86,8 +81,6 @@ def describe(staff: Staff, now: datetime) -> dict[str, object]:
         state = "已停用"
     elif staff.enrolled_at is None:
         state = "待设置（尚未完成两步验证绑定）"
-    elif staff.locked_until is not None and from_db(staff.locked_until) > now:
-        state = f"已锁定至 {from_db(staff.locked_until):%H:%M}"
     else:
         state = "正常"
     return {
@@ -278,7 +271,7 @@ def complete_enrolment(
         raise AccountError(
             "动态验证码不正确：请确认验证器中已添加本页的密钥，并输入当前显示的6位数字"
         )
-    staff.password_hash = _hasher.hash(password)
+    staff.password_hash = hasher.hash(password)
     staff.totp_last_step = step
     staff.enrolled_at = to_db(now)
     staff.enrol_token_hash = None
@@ -296,13 +289,6 @@ def complete_enrolment(
     session.commit()
 
 
-def _password_matches(stored: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
-    except (VerificationError, InvalidHashError):
-        return False
-
-
 def _code_step(staff: Staff, sealer: Sealer, code: str, now: datetime) -> int | None:
     try:
         secret = sealer.open_text(staff.totp_sealed, _secret_context(staff))
@@ -313,73 +299,49 @@ def _code_step(staff: Staff, sealer: Sealer, code: str, now: datetime) -> int | 
     return totp.matching_step(secret, code, now, after_step=staff.totp_last_step)
 
 
-def locked_message(until: datetime) -> str:
-    """What a locked account is told: until when."""
-    return (
-        f"连续输错 {MAX_FAILURES} 次，账户已锁定，请于 {from_db(until):%Y-%m-%d %H:%M} 后再试"
-        "（北京时间）"
-    )
+@dataclass(frozen=True)
+class SignInAccount:
+    """What a sign-in reads first: the account of the typed name, if it can sign in."""
+
+    staff_id: int
+    name: str
+    password_hash: str | None
 
 
-def authenticate(
-    session: Session, sealer: Sealer, name: str, password: str, code: str, now: datetime
-) -> Staff:
-    """The person signing in, or SignInRefused; counts failures and locks after ten."""
+def account_for_sign_in(session: Session, name: str) -> tuple[SignInAccount | None, str | None]:
+    """The usable account of a typed name, and the name of any account it names at all."""
     staff = find_staff(session, name[:200]) if name.strip() else None
-    if staff is None or staff.disabled_at is not None or staff.enrolled_at is None:
-        _password_matches(None, password)  # as long as a real check
-        actor = staff.name if staff is not None else UNKNOWN_ACTOR
-        audit.record(
-            session,
-            at=now,
-            actor=actor,
-            action=AuditAction.CONSOLE_SIGN_IN_FAILED,
-            target=f"staff:{actor}",
-            why="disabled" if staff and staff.disabled_at else "no_account",
-        )
-        session.commit()
+    if staff is None:
+        return None, None
+    if staff.disabled_at is not None or staff.enrolled_at is None or staff.id is None:
+        return None, staff.name
+    return SignInAccount(staff.id, staff.name, staff.password_hash), staff.name
+
+
+def record_failure(session: Session, actor: str, now: datetime, **detail: object) -> None:
+    """Write one failed sign-in (or a tally of them) to the audit log."""
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action=AuditAction.CONSOLE_SIGN_IN_FAILED,
+        target=f"staff:{actor}",
+        **detail,
+    )
+    session.commit()
+
+
+def finish_sign_in(
+    session: Session, sealer: Sealer, account: SignInAccount, code: str, now: datetime
+) -> Staff:
+    """After the password matched: the code, once (in this transaction), or SignInRefused."""
+    staff = session.get(Staff, account.staff_id, with_for_update=True)  # one use per code
+    usable = staff is not None and staff.disabled_at is None and staff.enrolled_at is not None
+    step = _code_step(staff, sealer, code, now) if staff is not None and usable else None
+    if staff is None or step is None or staff.password_hash != account.password_hash:
+        record_failure(session, account.name, now, why="code")
         raise SignInRefused(SIGN_IN_REFUSED)
-    target = f"staff:{staff.name}"
-    if staff.locked_until is not None and from_db(staff.locked_until) > now:
-        audit.record(
-            session,
-            at=now,
-            actor=staff.name,
-            action=AuditAction.CONSOLE_SIGN_IN_LOCKED,
-            target=target,
-        )
-        session.commit()
-        raise SignInRefused(locked_message(staff.locked_until))
-    password_ok = _password_matches(staff.password_hash, password)
-    step = _code_step(staff, sealer, code, now) if password_ok else None
-    if step is None:
-        staff.failed_attempts += 1
-        audit.record(
-            session,
-            at=now,
-            actor=staff.name,
-            action=AuditAction.CONSOLE_SIGN_IN_FAILED,
-            target=target,
-            attempt=staff.failed_attempts,
-        )
-        message = SIGN_IN_REFUSED
-        if staff.failed_attempts >= MAX_FAILURES:
-            staff.locked_until = to_db(now + timedelta(minutes=LOCK_MINUTES))
-            staff.failed_attempts = 0
-            audit.record(
-                session,
-                at=now,
-                actor=staff.name,
-                action=AuditAction.CONSOLE_LOCK,
-                target=target,
-                until=from_db(staff.locked_until).isoformat(),
-            )
-            message = locked_message(staff.locked_until)
-        session.add(staff)
-        session.commit()
-        raise SignInRefused(message)
     staff.failed_attempts = 0
-    staff.locked_until = None
     staff.totp_last_step = step
     session.add(staff)
     return staff

@@ -92,9 +92,10 @@ class Settings(BaseSettings):
     inflight_captchas: Annotated[int, Field(ge=1, le=10_000)] = 8
     inflight_sms: Annotated[int, Field(ge=1, le=10_000)] = 16
     inflight_objections: Annotated[int, Field(ge=1, le=10_000)] = 8
-    inflight_sign_in: Annotated[int, Field(ge=1, le=10_000)] = 4
     inflight_votes: Annotated[int, Field(ge=1, le=10_000)] = 64
     overload_retry_after_seconds: Annotated[int, Field(ge=1, le=600)] = 2
+    # Console sign-in: Argon2 password checks run on this many threads of their own.
+    console_password_threads: Annotated[int, Field(ge=1, le=8)] = 1
 
     @field_validator("old_encryption_keys", mode="before")
     @classmethod

@@ -35,6 +35,14 @@ def ballot_rows(session: Session, catalog: BallotCatalog, now: datetime) -> list
     return rows
 
 
+def _named(description: str, split: dict[str, int], names: dict[str, str]) -> str:
+    """A cluster's description with its candidates' names for their ids (longest id first)."""
+    for candidate in sorted(split, key=len, reverse=True):
+        if candidate in names:
+            description = description.replace(f"{candidate} ", f"“{names[candidate]}” ")
+    return description
+
+
 def cluster_rows(session: Session, entry: BallotEntry) -> list[dict[str, Any]]:
     """The ballot's suspicious clusters, ranked, with their split by candidate name."""
     votes = load_votes(session, entry.id)
@@ -45,7 +53,7 @@ def cluster_rows(session: Session, entry: BallotEntry) -> list[dict[str, Any]]:
             {
                 "id": cluster.id,
                 "kind": cluster.kind.label,
-                "description": cluster.description,
+                "description": _named(cluster.description, cluster.split, entry.candidates),
                 "size": cluster.size,
                 "share": round(cluster.size / total * 100, 1),
                 "first_at": cluster.first_at,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import math
+from datetime import datetime
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
@@ -10,8 +14,11 @@ from vote_api.console import accounts, guard, sessions
 from vote_api.console.deps import ObserverDep
 from vote_api.console.pages.shared import FormText, done_message, see_other
 from vote_api.console.render import error_page, page
+from vote_api.console.signin_guard import SignInGuard
 from vote_api.console.totp import provisioning_uri
+from vote_api.core.client import address_network, request_address
 from vote_api.core.deps import DatabaseDep, NowDep, StateDep
+from vote_api.core.parts import part
 from vote_api.core.qr import qr_svg
 from vote_api.core.state import CoreState
 
@@ -65,25 +72,70 @@ async def sign_in(
     code: FormText = None,
     next: FormText = None,
 ) -> Response:
-    """Check password and code; on success a new session (a new id) and its cookie."""
+    """Check password and code; on success a new session (a new id) and its cookie.
+
+    The same answer, as slow, for an unknown name and a wrong password or code; a name and
+    network that keep failing wait longer each time (``signin_guard``), no account is locked.
+    """
     await guard.check_form_token(request)
+    signin = part(request.app, SignInGuard)
+    typed = (name or "").strip()[: accounts.NAME_MAX * 5]
+    network = address_network(request_address(request))
+    wait = signin.wait_for(typed, network, state.now())
+    if wait > 0:
+        return _sign_in_page(request, status=429, error=too_often(math.ceil(wait)), name=typed[:40])
+    await asyncio.sleep(signin.slow_down(state.now()))
+    account, known = await state.db.run(
+        lambda session: accounts.account_for_sign_in(session, typed)
+    )
+    matches = await signin.verify(account.password_hash if account else None, password or "")
     now = state.now()
     previous = request.cookies.get(sessions.COOKIE)
 
-    def work(session: Session) -> tuple[str, sessions.Signed]:
-        staff = accounts.authenticate(
-            session, state.sealer, name or "", password or "", code or "", now
-        )
+    def finish(session: Session) -> tuple[str, sessions.Signed] | None:
+        if account is None or not matches:
+            _failed(session, signin, known, network, now)
+            return None
+        staff = accounts.finish_sign_in(session, state.sealer, account, code or "", now)
         return sessions.start(session, staff, now, previous)
 
     try:
-        token, _ = await state.db.run(work)
-    except accounts.SignInRefused as refused:
-        return _sign_in_page(request, status=401, error=str(refused), name=(name or "")[:40])
+        started = await state.db.run(finish)
+    except accounts.SignInRefused:
+        started = None
+    if started is None:
+        signin.failed(typed, network, now)
+        refused = accounts.SIGN_IN_REFUSED
+        return _sign_in_page(request, status=401, error=refused, name=typed[:40])
+    signin.succeeded(typed, network)
     response = see_other(safe_next(next))
-    guard.set_cookie(request, response, sessions.COOKIE, token)
+    guard.set_cookie(request, response, sessions.COOKIE, started[0])
     guard.clear_cookie(request, response, sessions.FORM_COOKIE)
     return response
+
+
+def too_often(seconds: int) -> str:
+    """What a name and network that keep failing are told (the same for any typed name)."""
+    return f"从您的网络登录此账户名的失败次数过多，请 {seconds} 秒后再试；其他网络不受影响"
+
+
+def _failed(
+    session: Session, signin: SignInGuard, known: str | None, network: str, now: datetime
+) -> None:
+    """Audit a failed password: one row per failure on an account, a tally for unknown names."""
+    if known is not None:
+        accounts.record_failure(session, known, now, why="password")
+        return
+    tally = signin.unknown_failed(network, now)
+    if tally is not None:
+        accounts.record_failure(
+            session,
+            accounts.UNKNOWN_ACTOR,
+            now,
+            why="no_account",
+            attempts=tally.attempts,
+            networks=len(tally.networks),
+        )
 
 
 async def _enrol_page(
