@@ -34,6 +34,7 @@ from vote_api.core.parts import install
 from vote_api.core.settings import Settings
 from vote_api.core.site_files import mount_site
 from vote_api.core.state import Clock, CoreState
+from vote_api.core.vendorcheck.registry import build_human_check
 from vote_api.objections import admin_router as objections_admin
 from vote_api.objections import router as objections
 from vote_api.objections.service import Objections
@@ -66,7 +67,11 @@ def build_core(
         clock=clock,
         sealer=Sealer(settings.encryption_keys),
         human_check=human_check
-        or BuiltinCaptcha(db, settings.secret, settings.captcha_ttl_seconds, captcha_answers),
+        or build_human_check(
+            settings,
+            db,
+            BuiltinCaptcha(db, settings.secret, settings.captcha_ttl_seconds, captcha_answers),
+        ),
     )
 
 

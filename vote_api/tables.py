@@ -6,6 +6,7 @@ from vote_api.console.models import Staff, StaffSession
 from vote_api.core.audit import AuditEntry
 from vote_api.core.auth import AdminToken
 from vote_api.core.captcha import CaptchaChallenge
+from vote_api.core.vendorcheck.tokens import UsedHumanToken
 from vote_api.objections.models import ObjectionCase, ObjectionEvent, ObjectionFile
 from vote_api.voting.models import NetworkDay, SmsCode, SmsQuota, Vote
 
@@ -22,4 +23,5 @@ TABLES = (
     NetworkDay,
     SmsCode,
     SmsQuota,
+    UsedHumanToken,
 )

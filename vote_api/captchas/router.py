@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from vote_api.captchas.schemas import CaptchaOut, CaptchaRequest
-from vote_api.core.deps import ContentDep, HumanCheckDep, NowDep, PurposesDep
+from vote_api.captchas.schemas import CaptchaOut, CaptchaRequest, HumanCheckPage, HumanChecksOut
+from vote_api.core.deps import ContentDep, HumanCheckDep, NowDep, PurposesDep, SettingsDep
 from vote_api.core.limits import CAPTCHA_LIMIT, rate_limit
+from vote_api.core.vendorcheck.registry import page_config
 
 router = APIRouter(tags=["captcha"])
 
@@ -34,3 +35,13 @@ async def issue_captcha(
         data=challenge.data,
         expires_in=challenge.expires_in,
     )
+
+
+@router.get("/human-checks", response_model=HumanChecksOut)
+async def human_checks(settings: SettingsDep) -> HumanChecksOut:
+    """The human check of each action, and what the page needs to run a vendor's widget."""
+    pages = {
+        purpose: HumanCheckPage.model_validate(page_config(settings, purpose))
+        for purpose in ("sms", "vote", "objection")
+    }
+    return HumanChecksOut(**pages)

@@ -77,8 +77,9 @@ async def vote(request: Request, ballot_id: str, body: VoteIn) -> Response:
     device = voting.device.identify(request)  # read on every ballot: a review signal
     now = voting.now()
     proof = voting.proofs[entry.ballot.identity].prove(request, entry.ballot, now, device)
-    traits = voting.traits(request, request_address(request), device.key, proof)
-    answer = HumanAnswer(body.captcha_id, body.captcha_answer)
+    address = request_address(request)
+    traits = voting.traits(request, address, device.key, proof)
+    answer = HumanAnswer(body.captcha_id, body.captcha_answer, address)
     submission = Submission(
         entry=entry,
         candidates=body.candidates,

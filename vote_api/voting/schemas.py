@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from award.models import VotePeriod, VoterProof
 from award.windows import WindowState
+from vote_api.core.humancheck import TOKEN_MAX_LENGTH
 from vote_api.voting.catalog import PERIOD_TEXT, STATE_LABELS, BallotEntry
 
 CandidateId = Annotated[str, Field(min_length=1, max_length=40)]
@@ -89,7 +90,7 @@ class VoteIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    captcha_id: Annotated[str, Field(min_length=1, max_length=64)]
+    captcha_id: Annotated[str, Field(min_length=1, max_length=TOKEN_MAX_LENGTH)]
     captcha_answer: Annotated[str, Field(min_length=1, max_length=20)]
     candidates: Annotated[list[CandidateId], Field(max_length=20)]
 

@@ -13,6 +13,7 @@ from typing import Annotated, ClassVar
 from fastapi import APIRouter, Depends, Request, Response
 
 from award.models import Ballot, VoterProof
+from vote_api.core.client import request_address
 from vote_api.core.content import ContentHolder
 from vote_api.core.db import Database
 from vote_api.core.deps import HumanCheckDep, NowDep
@@ -166,7 +167,7 @@ async def request_code(
     """Send a 6-digit code to the number (captcha first; paced and capped per number)."""
     entry = phone.catalog.get(body.ballot_id)
     number = _parse(body.phone, entry.ballot.refuse_virtual_numbers)
-    answer = HumanAnswer(body.captcha_id, body.captcha_answer)
+    answer = HumanAnswer(body.captcha_id, body.captcha_answer, request_address(request))
     await check.verify(answer, f"sms:{entry.id}", now)
     key = phone_key(phone.secret, number.digits)
     issued = await phone.db.run(lambda session: issue_code(session, phone.secret, key, now))
