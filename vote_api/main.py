@@ -34,7 +34,7 @@ from vote_api.core.parts import install
 from vote_api.core.settings import Settings
 from vote_api.core.site_files import mount_site
 from vote_api.core.state import Clock, CoreState
-from vote_api.core.vendorcheck.registry import build_human_check
+from vote_api.core.vendorcheck.registry import build_human_check, vendor_page_policies
 from vote_api.objections import admin_router as objections_admin
 from vote_api.objections import router as objections
 from vote_api.objections.service import Objections
@@ -126,11 +126,12 @@ def create_app(
     app.add_middleware(NulGuard, prefixes=(f"{API_PREFIX}/", "/admin/"))
     # Outermost last: headers on every answer, then cross-site refusals before any body.
     app.add_middleware(CrossSiteGuard, prefix=API_PREFIX)
+    site_policy = SitePolicy(settings.site_dir)
     app.add_middleware(
         SecurityHeaders,
         api_prefix=API_PREFIX,
-        site_policy=SitePolicy(settings.site_dir),
-        policies={DOCS_PATH: DOCS_POLICY},
+        site_policy=site_policy,
+        policies={DOCS_PATH: DOCS_POLICY, **vendor_page_policies(settings, site_policy)},
     )
     install_error_handlers(app)
     if settings.environment != "production":

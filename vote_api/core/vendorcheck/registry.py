@@ -13,6 +13,7 @@ from datetime import datetime
 
 from starlette.requests import Request
 
+from vote_api.core.csp import with_hosts
 from vote_api.core.db import Database
 from vote_api.core.humancheck import CaptchaKind, Challenge, HumanAnswer, HumanCheck, Ticket
 from vote_api.core.sdklogs import keep_sdk_debug_out_of_logs
@@ -174,3 +175,23 @@ def page_hosts(settings: Settings, purposes: tuple[str, ...]) -> tuple[str, ...]
         if kind != BUILTIN:
             hosts += [host for host in VENDORS[kind].hosts if host not in hosts]
     return tuple(hosts)
+
+
+#: The site's pages that run human checks, and the purposes each runs (the vote page also
+#: asks for SMS codes on phone ballots).
+CHECK_PAGES = {"/vote": ("vote", "sms"), "/objection": ("objection",)}
+
+
+def vendor_page_policies(
+    settings: Settings, site_policy: Callable[[], str]
+) -> dict[str, Callable[[], str]]:
+    """The CSP of each page running a vendor's check: the site's, plus that vendor's hosts."""
+
+    def policy_with(hosts: tuple[str, ...]) -> Callable[[], str]:
+        return lambda: with_hosts(site_policy(), hosts)
+
+    return {
+        path: policy_with(page_hosts(settings, purposes))
+        for path, purposes in CHECK_PAGES.items()
+        if page_hosts(settings, purposes)
+    }
