@@ -98,8 +98,6 @@ def test_pages_a_vendor_without_its_settings_stops_the_start(
         make_env(**settings)
 
 
-def test_pages_a_tencent_app_id_must_be_its_number(
-    make_env: Apps, endpoint: FakeEndpoint
-) -> None:
+def test_pages_a_tencent_app_id_must_be_its_number(make_env: Apps, endpoint: FakeEndpoint) -> None:
     with pytest.raises(ValueError, match="CaptchaAppId"):
         make_env(**tencent_settings(endpoint, "vote", tencent_captcha_app_id="app-1"))
