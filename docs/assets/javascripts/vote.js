@@ -1,6 +1,6 @@
 // The vote page: ballots from the vote service (same origin, /api/...), the captcha with
-// refresh and audio, one Chinese message for every outcome, receipt check, results as bars.
-// Nothing is loaded from another host.
+// refresh and audio (or a vendor's human check: humancheck.js), one Chinese message for every
+// outcome, receipt check, results as bars. Nothing else is loaded from another host.
 (function () {
   "use strict";
   var app = document.getElementById("vote-app");
@@ -76,6 +76,9 @@
   // --- the captcha of one ballot -------------------------------------------------------
 
   function Captcha(ballot, container, purpose) {
+    var checks = window.awardHumanCheck;
+    var vendor = checks && checks.vendorFor(purpose || "vote");
+    if (vendor) return checks.widget(container, vendor);  // the same fields and methods
     this.ballot = ballot;
     this.purpose = purpose || "vote";
     this.id = null;
@@ -212,7 +215,7 @@
       var answer = captcha.input.value.trim();
       if (!captcha.id || !answer) {
         captcha.ensure();
-        say(message, "请先输入图形（或语音）验证码。", "error");
+        say(message, captcha.missing || "请先输入图形（或语音）验证码。", "error");
         captcha.input.focus();
         return;
       }
@@ -364,7 +367,7 @@
       }
       if (!captcha.id) {
         captcha.ensure();
-        say(message, "验证码还在载入，请稍候再投票。", "error");
+        say(message, captcha.missing || "验证码还在载入，请稍候再投票。", "error");
         return;
       }
       var answer = captcha.input.value.trim();
@@ -528,7 +531,9 @@
   // technology (and tests) wait for aria-busy to go.
   app.setAttribute("aria-busy", "true");
   function settled() { app.removeAttribute("aria-busy"); }
-  call("GET", "/ballots").then(function (result) {
+  var checks = window.awardHumanCheck ? window.awardHumanCheck.config(API) : Promise.resolve();
+  Promise.all([call("GET", "/ballots"), checks]).then(function (answers) {
+    var result = answers[0];
     var loading = document.getElementById("vote-loading");
     if (!result.ok) {
       settled();
