@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -100,8 +101,10 @@ def create_app(
         gc.freeze()
         young, middle, _ = gc.get_threshold()
         gc.set_threshold(young, middle, 100)
-        drawing.acquire()  # the captcha drawing process, started on the first captcha
+        drawing.acquire()  # the captcha drawing processes, started and warmed up now
+        warming = asyncio.create_task(drawing.warm_up())
         yield
+        warming.cancel()
         await voting_part.recorder.close()
         core.db.close()
         drawing.release()
