@@ -129,6 +129,7 @@
 
   // Each token is used once, right or wrong: after a submission the person verifies again.
   Widget.prototype.load = function () {
+    if (this.id === null && !this.input.value) return;  // nothing used yet
     this.id = null;
     this.input.value = "";
     this.button.hidden = false;

@@ -316,7 +316,7 @@
       });
     }
     if (widget && !widget.id) {
-      problems.push({ field: widget.button.id, message: "人机验证：" + widget.missing });
+      problems.push({ field: null, message: "人机验证：" + widget.missing });
     } else if (!widget && !captchaAnswer.value.trim()) {
       problems.push({ field: "objection-captcha-answer", message: "验证码：必须填写" });
     }
