@@ -6,7 +6,8 @@ server trusts 127.0.0.1 as a proxy and reads X-Forwarded-For, so the per-address
 daily caps run for real). For each set-up it prints:
 
 - the bare endpoint (``GET /api/health``) at the same concurrency, for comparison;
-- captchas/s alone (``POST /api/captchas``, image);
+- captchas/s alone (``POST /api/captchas``, image), after an unrecorded warm-up while the
+  drawing processes start and draw their glyphs;
 - vote submission alone (the captchas issued by the previous phase, after 100 unrecorded
   votes that warm the server up): votes/s, p50 and p99;
 - the full flow (fetch captcha, answer, vote): votes/s;
@@ -403,6 +404,10 @@ async def measure(server: Server, clients: int, seconds: float) -> dict[str, Pha
     phases = {
         "bare": await run_phase("bare GET /api/health", server, clients, bare, seconds=seconds)
     }
+    # The drawing processes start with the server and draw their glyphs first (about a
+    # second of CPU each); a server that has run a while has done that: not measured.
+    await run_phase("captcha warm-up", server, clients, captcha, seconds=max(2.0, seconds))
+    tickets.clear()
     phases["captcha"] = await run_phase(
         "captcha issue alone", server, clients, captcha, seconds=seconds * 8
     )
