@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -36,6 +37,7 @@ from vote_api.core.settings import Settings
 from vote_api.core.shedding import InFlightBound, overload_families
 from vote_api.core.site_files import mount_site
 from vote_api.core.state import Clock, CoreState
+from vote_api.core.vendorcheck.registry import build_human_check, vendor_page_policies
 from vote_api.objections import admin_router as objections_admin
 from vote_api.objections import router as objections
 from vote_api.objections.service import Objections
@@ -68,7 +70,11 @@ def build_core(
         clock=clock,
         sealer=Sealer(settings.encryption_keys),
         human_check=human_check
-        or BuiltinCaptcha(db, settings.secret, settings.captcha_ttl_seconds, captcha_answers),
+        or build_human_check(
+            settings,
+            db,
+            BuiltinCaptcha(db, settings.secret, settings.captcha_ttl_seconds, captcha_answers),
+        ),
     )
 
 
@@ -97,12 +103,14 @@ def create_app(
         gc.freeze()
         young, middle, _ = gc.get_threshold()
         gc.set_threshold(young, middle, 100)
-        drawing.acquire()  # the captcha drawing process, started on the first captcha
+        drawing.acquire()  # the captcha drawing processes, started and warmed up now
+        warming = asyncio.create_task(drawing.warm_up())
         # For szmqa rotate-keys (real time, not a test's clock: it tells running from stopped).
         async with present(
             core.db, settings.encryption_keys, shanghai_now, refresh=not core.db.is_sqlite
         ):
             yield
+        warming.cancel()
         await voting_part.recorder.close()
         core.db.close()
         drawing.release()
@@ -132,11 +140,12 @@ def create_app(
         families=overload_families(settings, API_PREFIX),
         retry_after=settings.overload_retry_after_seconds,
     )
+    site_policy = SitePolicy(settings.site_dir)
     app.add_middleware(
         SecurityHeaders,
         api_prefix=API_PREFIX,
-        site_policy=SitePolicy(settings.site_dir),
-        policies={DOCS_PATH: DOCS_POLICY},
+        site_policy=site_policy,
+        policies={DOCS_PATH: DOCS_POLICY, **vendor_page_policies(settings, site_policy)},
     )
     install_error_handlers(app)
     if settings.environment != "production":

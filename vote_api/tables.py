@@ -7,6 +7,7 @@ from vote_api.core.audit import AuditEntry
 from vote_api.core.auth import AdminToken
 from vote_api.core.captcha import CaptchaChallenge
 from vote_api.core.key_presence import ServiceKeys
+from vote_api.core.vendorcheck.tokens import UsedHumanToken
 from vote_api.objections.models import (
     EvidenceNetworkDay,
     ObjectionCase,
@@ -33,4 +34,5 @@ TABLES = (
     SmsTally,
     WechatState,
     ServiceKeys,
+    UsedHumanToken,
 )

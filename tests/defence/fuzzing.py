@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -24,13 +25,17 @@ FUZZ_CHECKS = ("not_a_server_error", "content_type_conformance", "response_schem
 PHASES = "examples,coverage,fuzzing"
 
 
-def fuzz_app(folder: Path, demo_dir: Path, database_url: str | None = None) -> tuple[FastAPI, str]:
-    """The service over the demo content (SQLite unless given), rate limits off, an admin token."""
+def fuzz_app(
+    folder: Path, demo_dir: Path, database_url: str | None = None, **overrides: Any
+) -> tuple[FastAPI, str]:
+    """The service over the demo content (SQLite unless given), rate limits off, an admin token;
+    ``overrides`` are further settings."""
     settings = make_settings(
         folder,
         demo_dir,
         database_url=database_url or f"sqlite:///{folder}/fuzz.db",
         ratelimit_enabled=False,
+        **overrides,
     )
     app = build_app(settings, Clock(NOW))
     with core_state(app).db.session() as session:

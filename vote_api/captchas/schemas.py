@@ -27,3 +27,24 @@ class CaptchaOut(BaseModel):
     media_type: str
     data: str
     expires_in: int
+
+
+class HumanCheckPage(BaseModel):
+    """What a page needs to run one action's human check (public identifiers only, no key)."""
+
+    provider: Literal["builtin", "tencent", "aliyun"]
+    #: The vendor's widget script (absent for the built-in captcha).
+    script: str | None = None
+    #: Tencent Cloud: the CaptchaAppId.
+    app_id: str | None = None
+    #: Alibaba Cloud: the scene id and the account's identity prefix.
+    scene_id: str | None = None
+    prefix: str | None = None
+
+
+class HumanChecksOut(BaseModel):
+    """The human check of each action: an SMS code, a vote, an objection."""
+
+    sms: HumanCheckPage
+    vote: HumanCheckPage
+    objection: HumanCheckPage

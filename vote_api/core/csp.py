@@ -122,3 +122,20 @@ class SitePolicy:
 
     def _recompute(self, real: str) -> None:
         self._policy, self._real = site_policy(Path(real)), real
+
+
+#: The directives a vendor's widget needs its hosts in: its script, its frame, its pictures
+#: and styles, and its calls home.
+VENDOR_DIRECTIVES = ("script-src", "style-src", "img-src", "connect-src")
+
+
+def with_hosts(policy: str, hosts: tuple[str, ...]) -> str:
+    """``policy`` that also lets ``hosts`` serve scripts, styles, pictures, calls and frames."""
+    if not hosts:
+        return policy
+    added = " ".join(hosts)
+    directives = []
+    for directive in policy.split("; "):
+        name = directive.split(" ", 1)[0]
+        directives.append(f"{directive} {added}" if name in VENDOR_DIRECTIVES else directive)
+    return "; ".join([*directives, f"frame-src {added}"])

@@ -159,6 +159,31 @@ class Database:
 
         return await self.call(in_session)
 
+    async def run_unsynced(self, work: Callable[[Session], T]) -> T:
+        """``run`` for work whose loss in a power cut harms nobody (an issued captcha challenge).
+
+        Its commit does not wait for the disk: on SQLite (WAL) ``synchronous=NORMAL`` for this
+        transaction (the next FULL commit, or a checkpoint, writes it through), on PostgreSQL
+        ``synchronous_commit = off``. Measured on SQLite: 0.19 ms of CPU and 0.6 ms in all
+        per challenge, against 0.55 ms and 4 ms waiting for the disk.
+        """
+
+        def in_session() -> T:
+            if not self.is_sqlite:
+                with self.session() as session:
+                    session.execute(text("SET LOCAL synchronous_commit = off"))
+                    return work(session)
+            raw = self.engine.raw_connection()  # the one SQLite connection (StaticPool)
+            try:
+                raw.driver_connection.execute("PRAGMA synchronous=NORMAL")  # type: ignore[union-attr]
+                with self.session() as session:
+                    return work(session)
+            finally:
+                raw.driver_connection.execute("PRAGMA synchronous=FULL")  # type: ignore[union-attr]
+                raw.close()
+
+        return await self.call(in_session)
+
     async def call(self, work: Callable[[], T]) -> T:
         """Run ``work()`` (which opens its own session or connection) where database work runs."""
         if self._executor is not None:

@@ -24,7 +24,8 @@ COMMON_HEADERS = {
 
 
 class SecurityHeaders:
-    """Add the security headers; ``policies`` maps a path prefix to its own CSP (longest wins).
+    """Add the security headers; ``policies`` maps a path prefix to its own CSP (longest wins),
+    a fixed one or one computed per request (a page whose policy follows the site's).
 
     ``site_policy`` gives the site pages' policy as currently published.
     """
@@ -35,7 +36,7 @@ class SecurityHeaders:
         *,
         api_prefix: str,
         site_policy: Callable[[], str],
-        policies: dict[str, str],
+        policies: dict[str, str | Callable[[], str]],
     ) -> None:
         self.app = app
         self.api_prefix = api_prefix
@@ -45,7 +46,7 @@ class SecurityHeaders:
     def _policy(self, path: str, is_api: bool) -> str:
         for prefix, policy in self.policies:
             if path == prefix or path.startswith(prefix + "/"):
-                return policy
+                return policy if isinstance(policy, str) else policy()
         return API_POLICY if is_api else self.site_policy()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -29,6 +29,10 @@ from starlette.responses import Response
 
 from award.content import Content
 
+#: The longest challenge id or vendor token accepted (Alibaba Cloud's CaptchaVerifyParam is
+#: a JSON text of about a kilobyte).
+TOKEN_MAX_LENGTH = 4096
+
 
 class CaptchaKind(StrEnum):
     """An image to read, or audio to listen to (for people who cannot see the image)."""
@@ -39,10 +43,14 @@ class CaptchaKind(StrEnum):
 
 @dataclass(frozen=True)
 class HumanAnswer:
-    """What the client sends back: the challenge's id and the answer typed (or a vendor's ticket)."""
+    """What the client sends back: the challenge's id and the answer typed (or a vendor's ticket).
+
+    ``address`` is the person's address, which a vendor's check sends along with the ticket.
+    """
 
     challenge_id: str
     answer: str
+    address: str = ""
 
 
 @dataclass(frozen=True)

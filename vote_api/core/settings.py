@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 MIN_SECRET_LENGTH = 32
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+HumanCheckKind = Literal["builtin", "tencent", "aliyun"]
 
 
 class Settings(BaseSettings):
@@ -96,6 +97,24 @@ class Settings(BaseSettings):
     overload_retry_after_seconds: Annotated[int, Field(ge=1, le=600)] = 2
     # Console sign-in: Argon2 password checks run on this many threads of their own.
     console_password_threads: Annotated[int, Field(ge=1, le=8)] = 1
+    # Human checks per purpose (SMS send, vote, objection): builtin (the service's own captcha,
+    # offline), tencent (Tencent Cloud Captcha) or aliyun (Alibaba Cloud Captcha 2.0).
+    human_check_sms: HumanCheckKind = "builtin"
+    human_check_vote: HumanCheckKind = "builtin"
+    human_check_objection: HumanCheckKind = "builtin"
+    human_check_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 3.0
+    tencent_captcha_secret_id: str = ""
+    tencent_captcha_secret_key: SecretStr = SecretStr("")
+    tencent_captcha_app_id: str = ""
+    tencent_captcha_app_secret_key: SecretStr = SecretStr("")
+    #: Empty for the public endpoint; "http://127.0.0.1:port" for a local fake.
+    tencent_captcha_endpoint: str = ""
+    aliyun_captcha_access_key_id: str = ""
+    aliyun_captcha_access_key_secret: SecretStr = SecretStr("")
+    aliyun_captcha_scene_id: str = ""
+    #: The account's identity prefix (the page's widget needs it with the scene id).
+    aliyun_captcha_prefix: str = ""
+    aliyun_captcha_endpoint: str = ""
 
     @field_validator("old_encryption_keys", mode="before")
     @classmethod

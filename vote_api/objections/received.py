@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from vote_api.core.humancheck import TOKEN_MAX_LENGTH
 from vote_api.objections.models import FileRole
 
 #: The form's fields, with the names a person reads in messages.
@@ -36,7 +37,7 @@ SHORT_FIELD_CHARS: dict[str, int] = {
     "email": 254,
     "organisation": 100,
     "contact": 40,
-    "captcha_id": 64,
+    "captcha_id": TOKEN_MAX_LENGTH,  # a vendor's token
     "captcha_answer": 16,
 }
 #: Fields that may repeat.

@@ -16,7 +16,7 @@ from vote_api.core.client import address_network, request_address
 from vote_api.core.db import Database
 from vote_api.core.deps import ContentDep, DatabaseDep, HumanCheckDep, NowDep
 from vote_api.core.errors import APIError
-from vote_api.core.humancheck import HumanAnswer
+from vote_api.core.humancheck import TOKEN_MAX_LENGTH, HumanAnswer
 from vote_api.core.limits import FOLLOW_UP_LIMIT, OBJECTION_LIMIT, rate_limit
 from vote_api.objections import cases, filing, flood
 from vote_api.objections.deps import ObjectionsDep
@@ -178,7 +178,7 @@ async def file_objection(
     charge = await flood.guard_filing(request, objections.flood, db, network, now)
 
     async def use_captcha(challenge_id: str, answer: str) -> None:
-        typed = HumanAnswer(challenge_id[:64], answer[:16])
+        typed = HumanAnswer(challenge_id[:TOKEN_MAX_LENGTH], answer[:16], request_address(request))
         await check.verify(typed, f"objection:{notice.id}", now)
 
     # Cheap refusals first: notice, window, then the captcha (from the headers, or from the
@@ -246,7 +246,7 @@ def captcha_headers(request: Request) -> tuple[str, str] | None:
     answer = request.headers.get(CAPTCHA_ANSWER_HEADER)
     if challenge_id is None and answer is None:
         return None
-    return (challenge_id or "").strip(), unquote(answer or "").strip()
+    return unquote(challenge_id or "").strip(), unquote(answer or "").strip()
 
 
 async def _follow(

@@ -67,11 +67,11 @@ CAPTCHA_MISSING = "请输入验证码后再投票（看不清可点“换一张�
 router = APIRouter(tags=["votes"])
 
 
-def captcha_answer(body: VoteIn) -> HumanAnswer:
-    """The vote's captcha answer, or a 400 telling the voter to type it."""
+def captcha_answer(body: VoteIn, address: str) -> HumanAnswer:
+    """The vote's captcha answer (or vendor token) from this address, or a 400 asking for it."""
     if body.captcha_id is None or body.captcha_answer is None:
         raise APIError(400, "captcha_missing", CAPTCHA_MISSING)
-    return HumanAnswer(body.captcha_id, body.captcha_answer)
+    return HumanAnswer(body.captcha_id, body.captcha_answer, address)
 
 
 def proven_ticket(scope: str) -> Ticket:
@@ -101,7 +101,8 @@ async def vote(request: Request, ballot_id: str, body: VoteIn) -> Response:
     now = voting.now()
     method = voting.proofs[entry.ballot.identity]
     proof = method.prove(request, entry.ballot, now, device)
-    traits = voting.traits(request, request_address(request), device.key, proof)
+    address = request_address(request)
+    traits = voting.traits(request, address, device.key, proof)
     scope = f"vote:{entry.id}"
     submission = Submission(
         entry=entry,
@@ -109,7 +110,7 @@ async def vote(request: Request, ballot_id: str, body: VoteIn) -> Response:
         ticket=(
             proven_ticket(scope)
             if method.verifies
-            else await voting.human_check.ticket(captcha_answer(body), scope, now)
+            else await voting.human_check.ticket(captcha_answer(body, address), scope, now)
         ),
         voter_key=proof.voter_key,
         traits=traits,

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from award.models import VotePeriod, VoterProof
 from award.windows import WindowState
+from vote_api.core.humancheck import TOKEN_MAX_LENGTH
 from vote_api.voting.catalog import PERIOD_TEXT, STATE_LABELS, BallotEntry
 
 CandidateId = Annotated[str, Field(min_length=1, max_length=40)]
@@ -93,7 +94,7 @@ class VoteIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    captcha_id: Annotated[str | None, Field(min_length=1, max_length=64)] = None
+    captcha_id: Annotated[str | None, Field(min_length=1, max_length=TOKEN_MAX_LENGTH)] = None
     captcha_answer: Annotated[str | None, Field(min_length=1, max_length=20)] = None
     candidates: Annotated[list[CandidateId], Field(max_length=20)]
 

@@ -21,6 +21,7 @@
   var rules = null;
   var captchaId = null;
   var captchaKind = "image";
+  var widget = null;  // a vendor's human check (humancheck.js), when the service uses one
   var chosenFiles = [];  // the evidence files, kept here so that one can be removed
 
   // Which field a refusal from the service is about, to mark it invalid.
@@ -206,6 +207,8 @@
   function loadCaptcha(kind) {
     captchaKind = kind || "image";
     captchaAnswer.value = "";
+    captchaId = null;
+    if (widget) { widget.load(); return Promise.resolve(); }
     return fetch(api + "/captchas", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -312,7 +315,9 @@
         }
       });
     }
-    if (!captchaAnswer.value.trim()) {
+    if (widget && !widget.id) {
+      problems.push({ field: null, message: "人机验证：" + widget.missing });
+    } else if (!widget && !captchaAnswer.value.trim()) {
       problems.push({ field: "objection-captcha-answer", message: "验证码：必须填写" });
     }
     return problems;
@@ -390,8 +395,12 @@
     data.delete("letter");
     letters.forEach(function (file) { data.append("letter", file, file.name); });
     // The captcha travels in headers: the service checks it before it reads the attachments.
+    if (widget) {
+      captchaId = widget.id;
+      captchaAnswer.value = widget.input.value;
+    }
     var captchaHeaders = {
-      "X-Captcha-Id": captchaId || "",
+      "X-Captcha-Id": encodeURIComponent(captchaId || ""),
       "X-Captcha-Answer": encodeURIComponent(captchaAnswer.value.trim())
     };
     data.delete("captcha_id");
@@ -460,6 +469,16 @@
     updateCounter();
     switchKind();
     show(form, true);
+    var vendor = window.awardHumanCheck && window.awardHumanCheck.vendorFor("objection");
+    if (vendor) {
+      // The vendor's widget takes the built-in captcha's place.
+      var place = document.querySelector(".objection__captcha").parentNode;
+      show(place, false);
+      captchaAnswer.required = false;
+      var holder = document.createElement("div");
+      place.parentNode.insertBefore(holder, place.nextSibling);
+      widget = window.awardHumanCheck.widget(holder, vendor);
+    }
     loadCaptcha("image");
   }
 
@@ -499,7 +518,8 @@
         show(document.getElementById("objection-missing"), true);
         return;
       }
-      start(notice);
+      var checks = window.awardHumanCheck ? window.awardHumanCheck.config(api) : null;
+      return Promise.resolve(checks).then(function () { start(notice); });
     })
     .catch(function () {
       loading.textContent = "异议受理服务暂时无法连接，请稍后刷新重试。";

@@ -1,6 +1,6 @@
 // The vote page: ballots from the vote service (same origin, /api/...), the captcha with
-// refresh and audio, one Chinese message for every outcome, receipt check, results as bars.
-// Nothing is loaded from another host.
+// refresh and audio (or a vendor's human check: humancheck.js), one Chinese message for every
+// outcome, receipt check, results as bars. Nothing else is loaded from another host.
 (function () {
   "use strict";
   var app = document.getElementById("vote-app");
@@ -79,6 +79,9 @@
   // --- the captcha of one ballot -------------------------------------------------------
 
   function Captcha(ballot, container, purpose) {
+    var checks = window.awardHumanCheck;
+    var vendor = checks && checks.vendorFor(purpose || "vote");
+    if (vendor) return checks.widget(container, vendor);  // the same fields and methods
     this.ballot = ballot;
     this.purpose = purpose || "vote";
     this.id = null;
@@ -342,7 +345,7 @@
       var answer = captcha.input.value.trim();
       if (!captcha.id || !answer) {
         captcha.ensure();
-        fail(firstMessage, "请输入图形（或语音）验证码。", captcha.input);
+        fail(firstMessage, captcha.missing || "请输入图形（或语音）验证码。", captcha.input);
         return;
       }
       send.disabled = true;
@@ -529,7 +532,7 @@
       if (captcha) {
         if (!captcha.id) {
           captcha.ensure();
-          fail(message, "验证码还在载入，请稍候输入验证码后再投票。", captcha.input);
+          fail(message, captcha.missing || "验证码还在载入，请稍候输入验证码后再投票。", captcha.input);
           return;
         }
         body.captcha_id = captcha.id;
@@ -703,7 +706,9 @@
   // technology (and tests) wait for aria-busy to go.
   app.setAttribute("aria-busy", "true");
   function settled() { app.removeAttribute("aria-busy"); }
-  call("GET", "/ballots").then(function (result) {
+  var checks = window.awardHumanCheck ? window.awardHumanCheck.config(API) : Promise.resolve();
+  Promise.all([call("GET", "/ballots"), checks]).then(function (answers) {
+    var result = answers[0];
     var loading = document.getElementById("vote-loading");
     if (!result.ok) {
       settled();

@@ -15,6 +15,7 @@ from starlette.requests import Request
 
 from vote_api.core.captcha.drawing import drawing
 from vote_api.core.captcha.service import AnswerSource, CaptchaService
+from vote_api.core.captcha.stock import ImageStock
 from vote_api.core.db import Database
 from vote_api.core.errors import APIError
 from vote_api.core.humancheck import CaptchaKind, Challenge, HumanAnswer, Ticket
@@ -35,6 +36,7 @@ class BuiltinCaptcha:
     ) -> None:
         self._db = db
         self.service = CaptchaService(secret, ttl_seconds, answer_source)
+        self.stock = ImageStock(self.service.new_answer, drawing.draw_images)
 
     async def issue(
         self, request: Request, scope: str, kind: CaptchaKind, now: datetime
@@ -49,11 +51,18 @@ class BuiltinCaptcha:
                     "收听语音验证码的人较多，请稍后再试，或改用图形验证码",
                     {"Retry-After": "5"},
                 )
-        challenge_id, answer = await self._db.run(
-            lambda session: self.service.store(session, scope, kind, now)
-        )
-        # Drawing is CPU work: in the drawing process, off the database thread and the GIL.
-        media_type, data = await drawing.draw(kind.value, answer)
+        if kind is CaptchaKind.IMAGE:
+            # Drawn ahead, in batches, by the drawing processes (``stock``): one per request.
+            answer, media_type, data = await self.stock.take()
+            challenge_id = await self._db.run_unsynced(
+                lambda session: self.service.store_answer(session, scope, answer, now)
+            )
+        else:
+            challenge_id, answer = await self._db.run_unsynced(
+                lambda session: self.service.store(session, scope, kind, now)
+            )
+            # Drawing is CPU work: in the drawing process, off the database thread and the GIL.
+            media_type, data = await drawing.draw(kind.value, answer)
         return Challenge(
             challenge_id=challenge_id,
             kind=kind,

@@ -44,6 +44,18 @@ def draw(kind: str, answer: str) -> tuple[str, str]:
     return media_type, base64.b64encode(data).decode("ascii")
 
 
+def warm_up() -> int:
+    """In a drawing process: import the renderer and draw its glyphs, before any request."""
+    from vote_api.core.captcha.image import warm_glyphs
+
+    return warm_glyphs()
+
+
+def draw_batch(kind: str, answers: list[str]) -> list[tuple[str, str]]:
+    """Several drawings in one call (one round trip to the drawing process for all of them)."""
+    return [draw(kind, answer) for answer in answers]
+
+
 def _watch_parent(parent: int, niceness: int = 0) -> None:
     """In the drawing process: leave Ctrl+C to the server, and exit once the server is gone.
 
@@ -117,11 +129,16 @@ class Drawing:
 
     async def draw(self, kind: str, answer: str) -> tuple[str, str]:
         """Draw in the drawing process; restart it once if it died, else fall back to a thread."""
+        [drawn] = await self.draw_batch(kind, [answer])
+        return drawn
+
+    async def draw_batch(self, kind: str, answers: list[str]) -> list[tuple[str, str]]:
+        """Draw several in one call to the drawing process (restarted or replaced as ``draw``)."""
         loop = asyncio.get_running_loop()
         for attempt in (1, 2, 3):
             pool = self._executor()
             try:
-                return await loop.run_in_executor(pool, draw, kind, answer)
+                return await loop.run_in_executor(pool, draw_batch, kind, answers)
             except (BrokenProcessPool, RuntimeError, OSError) as error:
                 if isinstance(pool, ThreadPoolExecutor) or attempt == 3:
                     raise
@@ -161,9 +178,23 @@ class DrawingPools:
         for pool in self._pools.values():
             pool.release()
 
+    async def warm_up(self) -> None:
+        """Start the image drawing processes and draw their glyphs ahead (at the server's start)."""
+        pool = self._pools["image"]._executor()
+        loop = asyncio.get_running_loop()
+        jobs = [loop.run_in_executor(pool, warm_up) for _ in range(IMAGE_PROCESSES)]
+        try:
+            await asyncio.gather(*jobs)
+        except (BrokenProcessPool, RuntimeError, OSError) as error:
+            log.warning("captcha drawing processes could not start ahead: %s", error)
+
     def audio_busy(self) -> bool:
         """Whether the audio queue is full (a new audio captcha would wait too long)."""
         return self._audio_waiting >= AUDIO_QUEUE
+
+    async def draw_images(self, answers: list[str]) -> list[tuple[str, str]]:
+        """Draw several images in one call to an image drawing process."""
+        return await self._pools["image"].draw_batch("image", answers)
 
     async def draw(self, kind: str, answer: str) -> tuple[str, str]:
         """Draw an image or audio challenge in its own process."""

@@ -74,13 +74,21 @@ class CaptchaService:
         message = f"{challenge_id}:{normalise_answer(answer)}".encode()
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
 
+    def new_answer(self, kind: CaptchaKind) -> str:
+        """A fresh answer for a challenge of ``kind`` (from the answer source)."""
+        return self._answer(kind)
+
     def store(
         self, session: Session, scope: str, kind: CaptchaKind, now: datetime
     ) -> tuple[str, str]:
         """Store a new challenge (commits); return its id and the answer to render."""
+        answer = self._answer(kind)
+        return self.store_answer(session, scope, answer, now), answer
+
+    def store_answer(self, session: Session, scope: str, answer: str, now: datetime) -> str:
+        """Store a new challenge whose answer is already drawn (commits); return its id."""
         session.connection().execute(_PURGE_EXPIRED, {"now": to_db(now)})
         challenge_id = secrets.token_urlsafe(18)
-        answer = self._answer(kind)
         session.connection().execute(
             _STORE,
             {
@@ -91,7 +99,7 @@ class CaptchaService:
             },
         )
         session.commit()
-        return challenge_id, answer
+        return challenge_id
 
     def check(
         self, session: Session, challenge_id: str, answer: str, scope: str, now: datetime

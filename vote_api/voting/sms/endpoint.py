@@ -1,16 +1,10 @@
-"""Reading an endpoint override: "host[:port]" (HTTPS) or "http://host:port" (a local fake)."""
+"""Reading an SMS gateway's endpoint override (see ``vote_api.core.endpoint``)."""
 
 from __future__ import annotations
+
+from vote_api.core.endpoint import split_endpoint as split
 
 
 def split_endpoint(endpoint: str) -> tuple[str, str]:
     """The protocol ("http" or "https") and the host[:port] of an endpoint override."""
-    for scheme in ("http", "https"):
-        prefix = f"{scheme}://"
-        if endpoint.lower().startswith(prefix):
-            return scheme, endpoint[len(prefix) :].rstrip("/")
-    if "://" in endpoint or not endpoint.strip():
-        raise ValueError(
-            f"短信网关地址无效：{endpoint!r}（应为 主机[:端口] 或 http(s)://主机:端口）"
-        )
-    return "https", endpoint.rstrip("/")
+    return split(endpoint, "短信网关")

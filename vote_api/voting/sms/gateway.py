@@ -8,7 +8,10 @@ import logging
 from collections.abc import Callable
 from typing import Protocol, TypeVar, runtime_checkable
 
+from vote_api.core.sdklogs import SDK_LOGGERS, keep_sdk_debug_out_of_logs
+
 log = logging.getLogger("vote_api.sms")
+__all__ = ["SDK_LOGGERS", "keep_sdk_debug_out_of_logs"]
 T = TypeVar("T")
 
 #: SDK calls block; they run here, never on the event loop's thread.
@@ -78,22 +81,3 @@ async def run_blocking(call: Callable[[], T], timeout: float, gateway: str) -> T
 def mask(phone: str) -> str:
     """A number as it may appear in a log: its operator segment only."""
     return phone[:3] + "*" * max(0, len(phone) - 3)
-
-
-#: The SDKs' HTTP loggers, whose debug lines carry request URLs and bodies (number and code).
-SDK_LOGGERS = ("urllib3.connectionpool", "tencentcloud_sdk_common", "darabonba-core")
-
-
-class _NoDebug(logging.Filter):
-    """Drops debug records, whatever level the application logs at."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= logging.INFO
-
-
-def keep_sdk_debug_out_of_logs() -> None:
-    """Keep the SDK HTTP stacks' debug lines (numbers and codes in them) out of every log."""
-    for name in SDK_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(existing, _NoDebug) for existing in logger.filters):
-            logger.addFilter(_NoDebug())

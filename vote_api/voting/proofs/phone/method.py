@@ -13,6 +13,7 @@ from typing import Annotated, ClassVar
 from fastapi import APIRouter, Depends, Request, Response
 
 from award.models import Ballot, VoterProof
+from vote_api.core.client import request_address
 from vote_api.core.content import ContentHolder
 from vote_api.core.db import Database
 from vote_api.core.deps import HumanCheckDep, NowDep
@@ -183,7 +184,7 @@ async def request_code(
     policy = phone.policy
     tight = await phone.db.run(lambda session: tightened(session, policy, number.segment, now))
     await pace_network(request, policy, tight=tight)
-    answer = HumanAnswer(body.captcha_id, body.captcha_answer)
+    answer = HumanAnswer(body.captcha_id, body.captcha_answer, request_address(request))
     await check.verify(answer, f"sms:{entry.id}", now)
     key = phone_key(phone.secret, number.digits)
     plan = SendPlan(block_key(phone.secret, number.digits), number.segment, policy, tight)

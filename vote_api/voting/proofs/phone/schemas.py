@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from vote_api.core.humancheck import TOKEN_MAX_LENGTH
+
 
 class PhoneCodeIn(BaseModel):
     """Ask for an SMS code: the ballot, the number, and a captcha issued for ``sms``."""
@@ -14,7 +16,7 @@ class PhoneCodeIn(BaseModel):
 
     ballot_id: str = Field(min_length=1, max_length=40)
     phone: str = Field(min_length=1, max_length=40)
-    captcha_id: str = Field(min_length=1, max_length=64)
+    captcha_id: str = Field(min_length=1, max_length=TOKEN_MAX_LENGTH)
     captcha_answer: str = Field(min_length=1, max_length=16)
 
 
