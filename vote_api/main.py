@@ -41,6 +41,7 @@ from vote_api.schema import prepare_schema
 from vote_api.voting import admin_router as voting_admin
 from vote_api.voting import router as voting
 from vote_api.voting import standing
+from vote_api.voting.ballot_log import router as ballot_log
 from vote_api.voting.service import Voting, build_voting
 
 API_PREFIX = "/api"
@@ -134,6 +135,7 @@ def create_app(
         health.router,
         captchas.router,
         voting.router,
+        ballot_log.router,
         *voting_part.proofs.routers(),
         standing.router,
         voting_admin.router,

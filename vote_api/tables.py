@@ -7,6 +7,7 @@ from vote_api.core.audit import AuditEntry
 from vote_api.core.auth import AdminToken
 from vote_api.core.captcha import CaptchaChallenge
 from vote_api.objections.models import ObjectionCase, ObjectionEvent, ObjectionFile
+from vote_api.voting.ballot_log.models import CheckpointRow, LogLeaf, LogSize
 from vote_api.voting.models import NetworkDay, SmsCode, SmsQuota, Vote
 
 TABLES = (
@@ -22,4 +23,7 @@ TABLES = (
     NetworkDay,
     SmsCode,
     SmsQuota,
+    LogLeaf,
+    LogSize,
+    CheckpointRow,
 )

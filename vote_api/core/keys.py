@@ -8,12 +8,14 @@ of a deployment. Production refuses to start without both keys set (see ``Settin
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
 import secrets
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import SecretStr
 
 from vote_api.core.settings import Settings
@@ -68,3 +70,48 @@ def with_keys(settings: Settings) -> Settings:
             "encryption_key": settings.encryption_key or SecretStr(stored["encryption_key"]),
         }
     )
+
+
+LOG_KEY_FILE = "log-signing-key"
+
+
+def log_signing_key(settings: Settings) -> Ed25519PrivateKey:
+    """The installation's checkpoint signing key: from the setting, or the data folder's file."""
+    if settings.log_signing_key is not None:
+        encoded = settings.log_signing_key.get_secret_value()
+    else:
+        path = settings.data_dir / LOG_KEY_FILE
+        try:
+            encoded = path.read_text(encoding="ascii")
+        except FileNotFoundError:
+            encoded = _write_once(path, base64.b64encode(secrets.token_bytes(32)).decode())
+            log.warning(
+                "generated the ballot log's signing key into %s (SZMQA_LOG_SIGNING_KEY is not "
+                "set); keep it with the other keys: checkpoints are signed with it",
+                path,
+            )
+    try:
+        seed = base64.b64decode(encoded.strip(), validate=True)
+        return Ed25519PrivateKey.from_private_bytes(seed)
+    except ValueError:
+        raise ValueError(
+            "SZMQA_LOG_SIGNING_KEY (or the log-signing-key file) must be base64 of 32 bytes"
+        ) from None
+
+
+def _write_once(path: Path, content: str) -> str:
+    """Write ``content`` (mode 0600) unless another process was first; return what is stored."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        return path.read_text(encoding="ascii")
+    finally:
+        temp.unlink(missing_ok=True)
+    return content
