@@ -22,7 +22,7 @@ from award.models import NoticeKind
 from award.problems import ContentError
 from award.publication import HELD_HEADING, held_back
 from award.stages import Stage
-from szmqa import admin_tokens, database, hooks, publish, purge, rotate_keys, staff
+from szmqa import admin_tokens, audit_ballot, database, hooks, publish, purge, rotate_keys, staff
 from szmqa.assets import asset_problems
 from szmqa.demo import write_demo
 from szmqa.notices import new_notice
@@ -210,6 +210,7 @@ def parser() -> argparse.ArgumentParser:
     publish.register(sub)
     hooks.register(sub)
     staff.register(sub)
+    audit_ballot.register(sub)
     return root
 
 

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import logging
+
 from sqlmodel import Session
 
-from award.windows import WindowState
-from vote_api.voting.ballot_log.leaves import leaf_of_receipt
+from vote_api.voting.ballot_log.leaves import LogGapError, leaf_of_receipt
 from vote_api.voting.ballot_log.schemas import InclusionOut
 from vote_api.voting.catalog import BallotEntry
 from vote_api.voting.service import Voting
 
+DAMAGED = "本投票的日志记录编号不连续（可能被改动），服务已停止为它签署检查点；请联系秘书处"
+log = logging.getLogger("vote_api.ballot_log")
+
 
 def refresh(session: Session, voting: Voting, entry: BallotEntry) -> None:
-    """Sign the ballot log's head if a checkpoint is due (the log grew, or the ballot closed)."""
+    """Sign the ballot log's head if a checkpoint is due (the log grew, or the ballot closed).
+
+    A log with a gap in its numbering is never signed (fail closed): the gap is logged once
+    per look and the stored checkpoints stay as they are, for auditors to compare.
+    """
     now = voting.now()
-    closed = entry.state(now) is WindowState.CLOSED
-    voting.ballot_log.checkpoint_if_due(session, entry.id, now, closed=closed)
+    try:
+        voting.ballot_log.checkpoint_if_due(session, entry.id, now, closes=entry.ballot.closes)
+    except LogGapError as error:
+        voting.ballot_log.forget(entry.id)
+        log.error("ballot log %s: leaf %d is missing; no checkpoint signed", entry.id, error.index)
 
 
 def receipt_inclusion(
@@ -26,7 +37,11 @@ def receipt_inclusion(
     if found is None or found[0] != entry.id:
         return None
     refresh(session, voting, entry)
-    proven = voting.ballot_log.inclusion(session, entry.id, found[1])
+    try:
+        proven = voting.ballot_log.inclusion(session, entry.id, found[1])
+    except LogGapError:
+        voting.ballot_log.forget(entry.id)
+        return None
     return None if proven is None else InclusionOut.of(entry.id, proven, voting.ballot_log.vkey)
 
 

@@ -10,8 +10,13 @@ from sqlmodel import Session
 from vote_api.core.errors import APIError
 from vote_api.core.limits import RECEIPT_LIMIT, rate_limit
 from vote_api.core.merkle import ProofError
-from vote_api.voting.ballot_log.leaves import leaf_of_receipt, read_leaves
-from vote_api.voting.ballot_log.published import refresh
+from vote_api.voting.ballot_log.leaves import (
+    LogGapError,
+    leaf_of_receipt,
+    read_leaves,
+    stored_size,
+)
+from vote_api.voting.ballot_log.published import DAMAGED, refresh
 from vote_api.voting.ballot_log.schemas import (
     CheckpointOut,
     CheckpointsOut,
@@ -88,7 +93,11 @@ async def inclusion(
                 404, "receipt_not_in_log", "本投票的日志中没有这个回执摘要，请核对回执码"
             )
         refresh(session, voting, entry)
-        proven = voting.ballot_log.inclusion(session, entry.id, found[1], size)
+        try:
+            proven = voting.ballot_log.inclusion(session, entry.id, found[1], size)
+        except LogGapError:
+            voting.ballot_log.forget(entry.id)
+            raise APIError(503, "log_damaged", DAMAGED) from None
         if proven is None:
             raise APIError(
                 404,
@@ -118,6 +127,9 @@ async def consistency(
     def work(session: Session) -> ConsistencyOut:
         try:
             proof = voting.ballot_log.consistency(session, entry.id, first, second)
+        except LogGapError:
+            voting.ballot_log.forget(entry.id)
+            raise APIError(503, "log_damaged", DAMAGED) from None
         except ProofError:
             raise APIError(
                 400,
@@ -150,13 +162,12 @@ async def leaves(
 
     def work(session: Session) -> LeavesOut:
         refresh(session, voting, entry)
-        tree = voting.ballot_log.tree(session, entry.id)
         return LeavesOut(
             ballot_id=entry.id,
             origin=voting.ballot_log.origin(entry.id),
-            size=tree.size,
+            size=stored_size(session, entry.id),
             start=start,
-            leaves=read_leaves(session, entry.id, start, limit),
+            leaves=read_leaves(session, entry.id, start, limit, check=False),
         )
 
     return await voting.db.run(work)

@@ -11,21 +11,23 @@ keeps one row.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlmodel import Session, col
 
 from vote_api.core.checkpoint import Checkpoint, sign_checkpoint, verifier_key
 from vote_api.core.merkle import Tree, leaf_hash
 from vote_api.core.timeutil import from_db, to_db
 from vote_api.voting.ballot_log.leaves import read_leaves
-from vote_api.voting.ballot_log.models import CheckpointRow
+from vote_api.voting.ballot_log.models import VOTE_LEAF, CheckpointRow, LogLeaf
 
+log = logging.getLogger("vote_api.ballot_log")
 _INSERT_CHECKPOINT = text(
     "INSERT INTO ballot_checkpoint (ballot_id, size, root_hash, note, created_at)"
     " VALUES (:ballot_id, :size, :root_hash, :note, :created_at)"
@@ -101,9 +103,15 @@ class BallotLog:
         return last is None or now - last >= self.interval
 
     def checkpoint_if_due(
-        self, session: Session, ballot_id: str, now: datetime, *, closed: bool
+        self, session: Session, ballot_id: str, now: datetime, *, closes: datetime
     ) -> StoredCheckpoint | None:
-        """Sign the log's head if it grew and the last checkpoint is old (or the ballot closed)."""
+        """Sign the log's head if it grew and the last checkpoint is old (or the ballot closed).
+
+        After the close, the first checkpoint is final for votes: a later one is signed only
+        over invalidations (a review may still set votes aside); a vote leaf appended after
+        it (written behind the service's back) is never signed.
+        """
+        closed = now >= closes
         latest = session.execute(
             select(CheckpointRow)
             .where(col(CheckpointRow.ballot_id) == ballot_id)
@@ -116,9 +124,32 @@ class BallotLog:
             self._last_made[ballot_id] = max(made, self._last_made.get(ballot_id, made))
             if tree.size <= latest.size or (not closed and now - made < self.interval):
                 return None
+            if closed and self._votes_after_final(session, ballot_id, closes):
+                log.error("ballot log %s: a vote leaf after the close; not signed", ballot_id)
+                return None
         elif tree.size == 0:
             return None
         return self._sign(session, ballot_id, tree, now)
+
+    def _votes_after_final(self, session: Session, ballot_id: str, closes: datetime) -> bool:
+        final = session.execute(
+            select(func.min(col(CheckpointRow.size))).where(
+                col(CheckpointRow.ballot_id) == ballot_id,
+                col(CheckpointRow.created_at) >= to_db(closes),
+            )
+        ).scalar_one_or_none()
+        if final is None:
+            return False
+        later = session.execute(
+            select(func.count())
+            .select_from(LogLeaf)
+            .where(
+                col(LogLeaf.ballot_id) == ballot_id,
+                col(LogLeaf.leaf_index) >= final,
+                col(LogLeaf.kind) == VOTE_LEAF,
+            )
+        ).scalar_one()
+        return bool(later)
 
     def _sign(
         self, session: Session, ballot_id: str, tree: Tree, now: datetime
