@@ -28,6 +28,8 @@ from szmqa.demo import write_demo
 from szmqa.notices import new_notice
 from szmqa.publish import build_moment
 from vote_api.schema import SchemaError
+from vote_api.voting.ballot_log.copies import FOLDER as COPIES_FOLDER
+from vote_api.voting.ballot_log.copies import write_key
 
 DEFAULT_DEMO_DIR = Path("var/demo")
 DEFAULT_SITE_DIR = Path("var/site")
@@ -90,10 +92,24 @@ def build_site(site_dir: Path, demo_dir: Path | None) -> None:
     """Build the site with MkDocs (strict), with the demo content if given."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     env["SZMQA_DEMO_DIR"] = str(demo_dir.resolve()) if demo_dir else ""
+    # The service's copies of the ballot logs' checkpoints, published with the site.
+    data_dir = Path(os.environ.get("SZMQA_DATA_DIR", "var"))
+    env.setdefault("SZMQA_BALLOT_LOG_DIR", str((data_dir / COPIES_FOLDER).resolve()))
     # Not --quiet: it hides warnings from --strict too, and a broken link would pass.
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)]
     if subprocess.run(command, env=env, check=False).returncode != 0:
         raise AwardError("站点构建失败，见上方信息")
+
+
+def publish_log_key() -> None:
+    """Write the ballot log's public key where the site build finds it (before the first build)."""
+    from vote_api.core.checkpoint import verifier_key
+    from vote_api.core.keys import log_signing_key
+    from vote_api.core.settings import Settings
+
+    settings = Settings()
+    key = verifier_key(settings.log_name, log_signing_key(settings))
+    write_key(settings.data_dir / COPIES_FOLDER, key)
 
 
 def build_day() -> date:
@@ -112,6 +128,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Build the site and serve it with the vote service on one port."""
     demo_dir = write_demo(args.demo_dir, build_day()) if args.demo else None
+    publish_log_key()
     build_site(args.site, demo_dir)
     import uvicorn
 

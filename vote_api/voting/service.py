@@ -16,6 +16,7 @@ from vote_api.core.errors import APIError
 from vote_api.core.humancheck import HumanCheck, Purpose
 from vote_api.core.keys import log_signing_key
 from vote_api.core.state import CoreState
+from vote_api.voting.ballot_log.copies import FOLDER as COPIES_FOLDER
 from vote_api.voting.ballot_log.service import BallotLog
 from vote_api.voting.casting import Paper, Traits
 from vote_api.voting.catalog import BallotCatalog
@@ -108,5 +109,6 @@ def build_voting(core: CoreState) -> Voting:
             core.settings.log_name,
             log_signing_key(core.settings),
             timedelta(minutes=core.settings.checkpoint_minutes),
+            core.settings.data_dir / COPIES_FOLDER,
         ),
     )

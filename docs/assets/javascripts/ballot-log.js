@@ -4,7 +4,8 @@
  * leaf's text), walk the audit path to a root (RFC 9162 section 2.1.3.2), and compare it with
  * the root in the signed checkpoint; then check the checkpoint's Ed25519 signature against the
  * published key (Web Crypto, or the vendored TweetNaCl where the browser lacks Ed25519).
- * window.szmqaBallotLog.verify(log, digest) resolves to {ok, text} with a Chinese sentence.
+ * window.szmqaBallotLog.verify(log, digest, publishedKey) resolves to {ok, text}, in Chinese;
+ * publishedKey is the site's ballot-log/key.txt (when the site has one), which must match.
  */
 (function () {
   "use strict";
@@ -109,8 +110,13 @@
         function () { return vendorVerify(pub, signature, message); });
   }
 
-  function verify(log, digest) {
+  function verify(log, digest, publishedKey) {
     var key, checkpoint, leaf;
+    var published = (publishedKey || "").trim();
+    if (published && published !== log.verifier_key) {
+      return Promise.resolve({ ok: false, text: "浏览器核对未通过：投票服务签署检查点所用的公钥与网站公布的公钥不同。请保存本页截图并联系秘书处。" });
+    }
+    var source = published ? "与网站公布的公钥一致" : "公钥取自投票服务，可与网站公布的 ballot-log/key.txt 比对";
     try {
       key = parseKey(log.verifier_key);
       checkpoint = parseNote(log.checkpoint.note, key);
@@ -136,7 +142,7 @@
           ok: true,
           text: "浏览器核对通过：这张选票是投票日志的第 " + log.leaf_index + " 条记录，包含在共 " +
             checkpoint.size + " 条记录的签名检查点中，检查点签名有效（Ed25519，" + signed.how +
-            "；公钥 " + log.verifier_key + "）。"
+            "；" + source + "：" + log.verifier_key + "）。"
         };
       })
       .catch(function (error) {

@@ -638,9 +638,15 @@
       return;
     }
     say(receiptLog, "正在浏览器中核对投票日志……");
-    window.szmqaBallotLog.verify(data.log, data.receipt_digest).then(function (checked) {
-      say(receiptLog, checked.text, checked.ok ? "success" : "error");
-    });
+    fetch("../ballot-log/key.txt", { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : ""; },
+        function () { return ""; })
+      .then(function (publishedKey) {
+        return window.szmqaBallotLog.verify(data.log, data.receipt_digest, publishedKey);
+      })
+      .then(function (checked) {
+        say(receiptLog, checked.text, checked.ok ? "success" : "error");
+      });
   }
 
   var receiptForm = document.getElementById("receipt-form");

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select, text
@@ -24,6 +25,7 @@ from sqlmodel import Session, col
 from vote_api.core.checkpoint import Checkpoint, sign_checkpoint, verifier_key
 from vote_api.core.merkle import Tree, leaf_hash
 from vote_api.core.timeutil import from_db, to_db
+from vote_api.voting.ballot_log.copies import write_checkpoint, write_key
 from vote_api.voting.ballot_log.leaves import read_leaves
 from vote_api.voting.ballot_log.models import VOTE_LEAF, CheckpointRow, LogLeaf
 
@@ -58,11 +60,21 @@ class Inclusion:
 class BallotLog:
     """The logs of every ballot of this service, signed with the installation's key."""
 
-    def __init__(self, name: str, key: Ed25519PrivateKey, interval: timedelta) -> None:
+    def __init__(
+        self,
+        name: str,
+        key: Ed25519PrivateKey,
+        interval: timedelta,
+        copies: Path | None = None,
+    ) -> None:
         self.name = name
         self.key = key
         self.interval = interval
         self.vkey = verifier_key(name, key)
+        #: Where each signed checkpoint and the key are also written for the site (or None).
+        self.copies = copies
+        if copies is not None:
+            write_key(copies, self.vkey)
         self._trees: dict[str, Tree] = {}
         self._last_made: dict[str, datetime] = {}
         self._lock = threading.Lock()
@@ -170,6 +182,8 @@ class BallotLog:
         )  # another worker that signed this size first wrote the same bytes: nothing to add
         session.commit()
         self._last_made[ballot_id] = now
+        if self.copies is not None:
+            write_checkpoint(self.copies, ballot_id, size, made.note)
         return StoredCheckpoint(size, made.root.hex(), made.note, now)
 
     def inclusion(
