@@ -22,7 +22,17 @@ from award.models import NoticeKind
 from award.problems import ContentError
 from award.publication import HELD_HEADING, held_back
 from award.stages import Stage
-from szmqa import admin_tokens, audit_ballot, database, hooks, publish, purge, rotate_keys, staff
+from szmqa import (
+    admin_tokens,
+    audit_ballot,
+    database,
+    demo_votes,
+    hooks,
+    publish,
+    purge,
+    rotate_keys,
+    staff,
+)
 from szmqa.assets import asset_problems
 from szmqa.demo import write_demo
 from szmqa.notices import new_notice
@@ -146,6 +156,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if demo_dir is not None:  # a demo account for the demo only: production starts create none
         from vote_api.core.state import core_state
 
+        for ballot_id in demo_votes.seed_closed_ballots(app):
+            print(f"演示投票 {ballot_id}（已截止）写入了虚构的选票及其投票日志，可审计：")
+            print(f"  szmqa audit-ballot {base_url}/api/ballots/{ballot_id}")
         link = staff.demo_enrolment(core_state(app).db, base_url)
         print(f"演示账户“{staff.DEMO_NAME}”（管理员）：打开 {link}")
         print("  用验证器扫描二维码（或手动输入密钥）、设置密码后即可登录工作台。")

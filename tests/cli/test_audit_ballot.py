@@ -19,8 +19,9 @@ import pytest
 from sqlalchemy import text
 
 from szmqa.cli import main
+from szmqa.demo_votes import seed_closed_ballots
 from tests.conftest import LiveServer
-from tests.factories import NOW, SOCIAL, Apps, Clock, Env
+from tests.factories import ECOLOGY, NOW, SOCIAL, Apps, Clock, Env
 from vote_api.core.checkpoint import sign_checkpoint
 from vote_api.core.state import core_state
 from vote_api.voting.deps import voting_of
@@ -69,16 +70,16 @@ def checkpoints(env: Env) -> dict[str, Any]:
     return dict(env.client.get(f"/api/ballots/{SOCIAL}/checkpoints").json())
 
 
-def published(env: Env, folder: Path) -> Path:
+def published(env: Env, folder: Path, ballot: str = SOCIAL) -> Path:
     """Save what the service publishes about the ballot, as ``audit-ballot --save`` does."""
     folder.mkdir(parents=True, exist_ok=True)
-    voting_of(env.app).ballot_log.forget(SOCIAL)  # as a fresh worker: read from the database
+    voting_of(env.app).ballot_log.forget(ballot)  # as a fresh worker: read from the database
     files = {
         "key": env.client.get("/api/ballot-log/key").json(),
-        "ballot": env.client.get(f"/api/ballots/{SOCIAL}").json(),
-        "results": env.client.get(f"/api/ballots/{SOCIAL}/results").json(),
-        "checkpoints": checkpoints(env),
-        "leaves": env.client.get(f"/api/ballots/{SOCIAL}/log/leaves").json(),
+        "ballot": env.client.get(f"/api/ballots/{ballot}").json(),
+        "results": env.client.get(f"/api/ballots/{ballot}/results").json(),
+        "checkpoints": env.client.get(f"/api/ballots/{ballot}/checkpoints").json(),
+        "leaves": env.client.get(f"/api/ballots/{ballot}/log/leaves").json(),
     }
     for name, value in files.items():
         (folder / f"{name}.json").write_text(json.dumps(value, ensure_ascii=False), "utf-8")
@@ -224,3 +225,13 @@ def test_audit_ballot_downloads_from_the_service_and_saves_a_folder(
         refused = main(["audit-ballot", f"{server.url}/api/ballots/nope"])
     assert refused == 1
     assert "下载" in capsys.readouterr().err
+
+
+def test_audit_ballot_on_the_demo_closed_ballot_after_seeding(
+    make_env: Apps, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = make_env()
+    assert seed_closed_ballots(env.app) == [ECOLOGY]
+    assert seed_closed_ballots(env.app) == []  # a restart adds nothing
+    status, out = audit(published(env, tmp_path / "demo", ECOLOGY), capsys)
+    assert status == 0 and "审计通过" in out and "选票 36，作废 0" in out, out
