@@ -66,7 +66,10 @@ def verified_receipt(env: Env, receipt: str) -> dict[str, Any]:
     return log
 
 
-def test_ballot_log_a_vote_is_a_leaf_without_personal_data(env: Env) -> None:
+def test_ballot_log_a_vote_is_a_leaf_without_personal_data(
+    make_env: Apps, database_url: str
+) -> None:
+    env = make_env(database_url=database_url)
     receipt = env.vote(CULTURE, ["CU02"]).json()["receipt"]
     [leaf] = leaves(env, CULTURE)
     assert leaf == {
@@ -80,7 +83,10 @@ def test_ballot_log_a_vote_is_a_leaf_without_personal_data(env: Env) -> None:
     assert not any(word in json.dumps(leaf) for word in PERSONAL)
 
 
-def test_ballot_log_first_vote_is_signed_and_its_receipt_proof_verifies(env: Env) -> None:
+def test_ballot_log_first_vote_is_signed_and_its_receipt_proof_verifies(
+    make_env: Apps, database_url: str
+) -> None:
+    env = make_env(database_url=database_url)
     receipt = env.vote(CULTURE).json()["receipt"]
     log = verified_receipt(env, receipt)
     assert log["leaf_index"] == 0 and log["tree_size"] == 1
@@ -144,7 +150,10 @@ def test_ballot_log_refused_votes_leave_no_leaf_and_no_gap(make_env: Apps) -> No
     assert rows(env, "SELECT size FROM ballot_log_size WHERE ballot_id = :b", b=CULTURE) == [(2,)]
 
 
-def test_ballot_log_invalidation_is_a_leaf_naming_the_vote_leaf(env: Env) -> None:
+def test_ballot_log_invalidation_is_a_leaf_naming_the_vote_leaf(
+    make_env: Apps, database_url: str
+) -> None:
+    env = make_env(database_url=database_url)
     env.vote(CULTURE)
     env.new_visitor()
     env.vote(CULTURE)
@@ -197,7 +206,8 @@ def test_ballot_log_bad_requests_are_4xx_in_chinese(env: Env) -> None:
     assert env.client.get("/api/ballots/nope/checkpoints").status_code == 404
 
 
-def test_ballot_log_rows_refuse_update_and_delete(env: Env) -> None:
+def test_ballot_log_rows_refuse_update_and_delete(make_env: Apps, database_url: str) -> None:
+    env = make_env(database_url=database_url)
     env.vote(CULTURE)
     env.client.get(f"/api/ballots/{CULTURE}/checkpoints")
     engine = core_state(env.app).db.engine

@@ -25,6 +25,7 @@ class LogLeaf(SQLModel, table=True):
     """One leaf: its index in its ballot's log and its data (canonical JSON, hashed as is)."""
 
     __tablename__ = "ballot_log_leaf"
+    __table_args__ = {"sqlite_with_rowid": False}  # the leaves kept in their key order
 
     ballot_id: str = Field(max_length=40, primary_key=True)
     leaf_index: int = Field(primary_key=True)
