@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import importlib.util
 import json
 import os
 import random
@@ -47,6 +48,7 @@ from vote_api.voting.ballot_log.service import BallotLog
 from vote_api.voting.casting import ACCEPTED, Paper
 from vote_api.voting.recording import recorder_for
 
+ROOT = Path(__file__).resolve().parent.parent
 BALLOT = "bench-ballot"
 ROUND = 64
 BLOCK = 20  # rounds per database before switching to the other
@@ -105,13 +107,19 @@ def databases(postgres: str | None, folder: Path) -> Iterator[tuple[str, str]]:
                 connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
 
 
-def drop_log_trigger(db: Database) -> None:
-    """The database as it was before the log: no trigger appends a leaf to a vote."""
-    statement = (
-        "DROP TRIGGER ballot_log_vote" if db.is_sqlite else "DROP TRIGGER ballot_log_vote ON vote"
-    )
+def without_log(db: Database) -> None:
+    """The database as it was before the log: SQLite's trigger dropped, PostgreSQL's 0007 function."""
+    if db.is_sqlite:
+        statement = "DROP TRIGGER ballot_log_vote"
+    else:
+        path = ROOT / "vote_api" / "migrations" / "versions" / "0007_checked_tickets.py"
+        spec = importlib.util.spec_from_file_location("szmqa_migration_0007", path)
+        assert spec is not None and spec.loader is not None
+        previous = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(previous)
+        statement = previous.CAST_VOTES
     with db.engine.begin() as connection:
-        connection.execute(text(statement))
+        connection.exec_driver_sql(statement)
 
 
 async def load(logged: Database, plain: Database, votes: int) -> tuple[float, float]:
@@ -201,7 +209,7 @@ def run(kind: str, postgres: str | None, votes: int) -> None:
     print(f"\n{kind}: {votes:,} votes, rounds of {ROUND}, alternating blocks of {BLOCK} rounds")
     with tempfile.TemporaryDirectory() as folder, databases(postgres, Path(folder)) as urls:
         logged, plain = Database(urls[0]), Database(urls[1])
-        drop_log_trigger(plain)
+        without_log(plain)
         with_log, without = asyncio.run(load(logged, plain, votes))
         print(f"  with the log:    {votes / with_log:,.0f} votes/s ({with_log:.1f} s)")
         print(f"  without the log: {votes / without:,.0f} votes/s ({without:.1f} s)")

@@ -30,25 +30,14 @@ def _read_or_create(path: Path) -> dict[str, str]:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
     keys = {
         "secret_key": secrets.token_urlsafe(48),
         "encryption_key": secrets.token_urlsafe(48),
     }
-    # Written whole under a temporary name, then linked into place: a worker starting at the
-    # same moment either finds no file or a complete one, never a half-written one.
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(keys, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    try:
-        os.link(temp, path)
-    except FileExistsError:  # another process was first: use its keys
-        return json.loads(path.read_text(encoding="utf-8"))
-    finally:
-        temp.unlink(missing_ok=True)
+    fresh = json.dumps(keys)
+    stored = _write_once(path, fresh)
+    if stored != fresh:  # another process was first: use its keys
+        return json.loads(stored)
     log.warning(
         "generated random keys into %s (SZMQA_SECRET_KEY / SZMQA_ENCRYPTION_KEY are not set); "
         "keep this file with the database: without it, stored personal data cannot be read",
@@ -100,7 +89,11 @@ def log_signing_key(settings: Settings) -> Ed25519PrivateKey:
 
 
 def _write_once(path: Path, content: str) -> str:
-    """Write ``content`` (mode 0600) unless another process was first; return what is stored."""
+    """Write ``content`` (mode 0600) unless another process was first; return what is stored.
+
+    Written whole under a temporary name, then linked into place: a process starting at the
+    same moment either finds no file or a complete one, never a half-written one.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

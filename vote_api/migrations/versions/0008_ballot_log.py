@@ -61,7 +61,10 @@ DECLARE
     outcome text;
     outcomes text[] := ARRAY[]::text[];
     new_id integer;
-    accepted integer[] := ARRAY[]::integer[];
+    log_ballots text[] := ARRAY[]::text[];
+    log_ids integer[] := ARRAY[]::integer[];
+    log_heads text[] := ARRAY[]::text[];
+    log_tails text[] := ARRAY[]::text[];
     logged record;
     first_index integer;
 BEGIN
@@ -103,7 +106,17 @@ BEGIN
                     RAISE EXCEPTION USING ERRCODE = 'SZ001';
                 END IF;
                 outcome := 'accepted';
-                accepted := accepted || new_id;
+                -- The leaf's text around its index (known once the round is over).
+                log_ballots := log_ballots || (item->>'ballot_id');
+                log_ids := log_ids || new_id;
+                log_heads := log_heads || ('{"ballot":' || to_json(item->>'ballot_id')::text
+                    || ',"choices":' || CASE WHEN item->>'choices' = '' THEN '[]'
+                        ELSE array_to_json(string_to_array(item->>'choices', ','))::text END
+                    || ',"index":');
+                log_tails := log_tails || (',"kind":"vote","receipt":'
+                    || to_json(item->>'receipt_digest')::text
+                    || ',"time":"' || to_char((item->>'at')::timestamptz AT TIME ZONE 'Asia/Shanghai',
+                        'YYYY-MM-DD"T"HH24:MI') || '+08:00"}');
             EXCEPTION
                 WHEN unique_violation THEN outcome := 'already_voted';
                 WHEN SQLSTATE 'SZ001' THEN outcome := 'daily_cap';
@@ -114,26 +127,22 @@ BEGIN
     -- The round's accepted votes join their ballots' logs: one counter update per ballot,
     -- ballots in a fixed order (no deadlock between rounds), leaves in insertion order.
     FOR logged IN
-        SELECT ballot_id, count(*)::integer AS votes FROM vote WHERE id = ANY(accepted)
-        GROUP BY ballot_id ORDER BY ballot_id
+        SELECT b AS ballot_id, count(*)::integer AS votes FROM unnest(log_ballots) AS b
+        GROUP BY b ORDER BY b
     LOOP
         INSERT INTO ballot_log_size AS counter (ballot_id, size)
         VALUES (logged.ballot_id, logged.votes)
         ON CONFLICT (ballot_id) DO UPDATE SET size = counter.size + logged.votes
         RETURNING counter.size - logged.votes INTO first_index;
         INSERT INTO ballot_log_leaf (ballot_id, leaf_index, kind, vote_id, data)
-        SELECT v.ballot_id, first_index + v.position - 1, 'vote', v.id,
-            '{"ballot":' || to_json(v.ballot_id)::text
-            || ',"choices":' || CASE WHEN v.choices = '' THEN '[]'
-                ELSE array_to_json(string_to_array(v.choices, ','))::text END
-            || ',"index":' || (first_index + v.position - 1)
-            || ',"kind":"vote","receipt":' || to_json(v.receipt_digest)::text
-            || ',"time":"' || to_char(v.created_at AT TIME ZONE 'Asia/Shanghai',
-                'YYYY-MM-DD"T"HH24:MI') || '+08:00"}'
+        SELECT logged.ballot_id, first_index + e.position - 1, 'vote', e.id,
+            e.head || (first_index + e.position - 1) || e.tail
         FROM (
-            SELECT vote.*, row_number() OVER (ORDER BY vote.id) AS position FROM vote
-            WHERE vote.id = ANY(accepted) AND vote.ballot_id = logged.ballot_id
-        ) AS v;
+            SELECT u.id, u.head, u.tail, row_number() OVER (ORDER BY u.n) AS position
+            FROM unnest(log_ballots, log_ids, log_heads, log_tails)
+                WITH ORDINALITY AS u(ballot_id, id, head, tail, n)
+            WHERE u.ballot_id = logged.ballot_id
+        ) AS e;
     END LOOP;
     RETURN outcomes;
 END
