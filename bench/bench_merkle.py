@@ -9,9 +9,13 @@ PostgreSQL (each in a database or schema of its own):
   on the machine falls on both alike; the ratio is compared with the 90 % target;
 - on the logged database: reading the tree (every leaf) as a fresh worker does, signing a
   checkpoint, an inclusion proof and a consistency proof (mean over 1,000 random ones),
-  verifying each, and their sizes (hashes, bytes of the JSON answer).
+  verifying each, and their sizes (hashes, bytes of the JSON answer);
+- whole vote requests (``--http-votes``, default 4,000; 0 skips): two apps on SQLite, one
+  without the log, driven in-process over ASGI by 32 concurrent clients (captchas issued
+  beforehand and not timed), in alternating blocks of 500.
 
-Run: ``.venv/bin/python bench/bench_merkle.py [--votes 100000] [--postgres postgresql+psycopg://…]``.
+Run: ``.venv/bin/python bench/bench_merkle.py [--votes 100000] [--postgres postgresql+psycopg://…]
+[--http-votes 4000]``.
 """
 
 from __future__ import annotations
@@ -222,17 +226,91 @@ def run(kind: str, postgres: str | None, votes: int) -> None:
         plain.close()
 
 
+async def http_votes(app: Any, ballot: str, candidate: str, offset: int, count: int) -> float:
+    """Seconds spent casting ``count`` votes over HTTP (32 at a time), captchas issued first."""
+    import httpx
+
+    transport = httpx.ASGITransport(app=app)
+    voters = []
+    for n in range(offset, offset + count):
+        client = httpx.AsyncClient(transport=transport, base_url="http://bench")
+        forwarded = {"X-Forwarded-For": f"10.{n // 10000}.{n // 100 % 100}.{n % 100 + 1}"}
+        issued = await client.post(
+            "/api/captchas", json={"purpose": "vote", "target": ballot}, headers=forwarded
+        )
+        voters.append((client, forwarded, issued.json()["captcha_id"]))
+    queue = list(voters)
+
+    async def worker() -> None:
+        while queue:
+            client, forwarded, captcha = queue.pop()
+            body = {"captcha_id": captcha, "captcha_answer": "ACDEF", "candidates": [candidate]}
+            answer = await client.post(f"/api/ballots/{ballot}/votes", json=body, headers=forwarded)
+            assert answer.status_code == 201, answer.text
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(32)))
+    spent = time.perf_counter() - started
+    for client, _, _ in voters:
+        await client.aclose()
+    return spent
+
+
+def whole_votes(count: int) -> None:
+    """The vote request as a whole (in-process ASGI, SQLite): with the log against without."""
+    from datetime import date
+
+    from bench.app import known_answer
+    from szmqa.demo import write_demo
+    from vote_api.core.settings import Settings
+    from vote_api.main import create_app
+    from vote_api.voting.deps import voting_of
+
+    print(f"\nwhole vote requests (in-process ASGI, SQLite), {count:,} per database in blocks:")
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        demo = write_demo(root / "demo", date.today())
+        apps = {}
+        for name in ("logged", "plain"):
+            url = f"sqlite:///{root / name}.db"
+            upgrade(create_engine(url))
+            settings = Settings(
+                data_dir=root / name, demo_dir=demo, database_url=url,
+                ratelimit_enabled=False, trusted_proxies="127.0.0.1",
+            )  # fmt: skip
+            apps[name] = create_app(settings, captcha_answers=known_answer)
+        without_log(voting_of(apps["plain"]).db)
+        voting = voting_of(apps["logged"])
+        entry = next(e for e in voting.catalog if e.state(voting.now()).value == "open")
+        candidate = next(iter(entry.candidates))
+        spent = {"logged": 0.0, "plain": 0.0}
+        block = 500
+        for start in range(0, count, block):
+            for name in ("logged", "plain") if start // block % 2 == 0 else ("plain", "logged"):
+                size = min(block, count - start)
+                spent[name] += asyncio.run(http_votes(apps[name], entry.id, candidate, start, size))
+        for name, label in (("logged", "with the log"), ("plain", "without the log")):
+            print(f"  {label}: {count / spent[name]:,.0f} votes/s")
+        ratio = spent["plain"] / spent["logged"]
+        print(
+            f"  rate with the log / without: {ratio:.0%} (target ≥ 90 %: {'met' if ratio >= 0.9 else 'NOT met'})"
+        )
+
+
 def main() -> None:
     """Parse the options and run the bench."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--votes", type=int, default=100_000)
     parser.add_argument("--postgres", default=None, help="postgresql+psycopg://… (optional)")
+    parser.add_argument("--http-votes", type=int, default=4000, help="whole vote requests; 0: none")
     args = parser.parse_args()
     random.seed(23)
     print(f"CPU: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
     run("SQLite (WAL, synchronous=FULL)", None, args.votes)
     if args.postgres:
         run("PostgreSQL", args.postgres, args.votes)
+    if args.http_votes:
+        whole_votes(args.http_votes)
 
 
 if __name__ == "__main__":

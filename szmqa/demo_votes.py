@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import FastAPI
 from sqlalchemy import func, select
@@ -65,6 +66,8 @@ def seed_closed_ballots(app: FastAPI, count: int = DEMO_VOTES) -> list[str]:
             ).scalar_one()
         if stored:
             continue
-        asyncio.run(_record(recorder_for(voting.db), _papers(entry, count, rng)))
+        coroutine = _record(recorder_for(voting.db), _papers(entry, count, rng))
+        with ThreadPoolExecutor(1) as thread:  # its own event loop, whoever calls
+            thread.submit(asyncio.run, coroutine).result()
         seeded.append(entry.id)
     return seeded
