@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -42,6 +43,7 @@ from vote_api.voting import admin_router as voting_admin
 from vote_api.voting import router as voting
 from vote_api.voting import standing
 from vote_api.voting.ballot_log import router as ballot_log
+from vote_api.voting.ballot_log.published import keep_signing
 from vote_api.voting.service import Voting, build_voting
 
 API_PREFIX = "/api"
@@ -97,7 +99,9 @@ def create_app(
         young, middle, _ = gc.get_threshold()
         gc.set_threshold(young, middle, 100)
         drawing.acquire()  # the captcha drawing process, started on the first captcha
+        signing = asyncio.get_running_loop().create_task(keep_signing(voting_part))
         yield
+        signing.cancel()
         await voting_part.recorder.close()
         core.db.close()
         drawing.release()

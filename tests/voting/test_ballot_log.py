@@ -252,3 +252,30 @@ def test_ballot_log_concurrent_rounds_number_leaves_without_gap(
     assert {leaf["receipt"] for leaf in stored} == {
         digest for (digest,) in rows(env, "SELECT receipt_digest FROM vote")
     }
+
+
+def test_ballot_log_a_quiet_log_is_signed_by_the_worker_minute(make_env: Apps) -> None:
+    """No vote and no visitor after the last vote: the worker's minute signs the grown log."""
+    from vote_api.voting.ballot_log.published import sign_due
+    from vote_api.voting.deps import voting_of
+
+    clock = Clock(NOW)
+    env = make_env(clock=clock, ratelimit_enabled=False)
+    env.vote(CULTURE)
+    clock.moment = NOW + timedelta(minutes=2)
+    env.new_visitor()
+    env.vote(CULTURE)
+    sizes = rows(env, "SELECT size FROM ballot_checkpoint WHERE ballot_id = :b", b=CULTURE)
+    assert sizes == [(1,)]
+    voting = voting_of(env.app)
+    clock.moment = NOW + timedelta(minutes=9)
+    with voting.db.session() as session:
+        sign_due(session, voting)
+    assert len(rows(env, "SELECT size FROM ballot_checkpoint WHERE ballot_id = :b", b=CULTURE)) == 1
+    clock.moment = NOW + timedelta(minutes=10)
+    with voting.db.session() as session:
+        sign_due(session, voting)
+    sizes = rows(
+        env, "SELECT size FROM ballot_checkpoint WHERE ballot_id = :b ORDER BY size", b=CULTURE
+    )
+    assert sizes == [(1,), (2,)]

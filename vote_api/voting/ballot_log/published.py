@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sqlmodel import Session
 
+from award.windows import WindowState
 from vote_api.voting.ballot_log.leaves import LogGapError, leaf_of_receipt
 from vote_api.voting.ballot_log.schemas import InclusionOut
 from vote_api.voting.catalog import BallotEntry
@@ -49,3 +51,25 @@ async def checkpoint_after_vote(voting: Voting, entry: BallotEntry) -> None:
     """After a recorded vote: sign the log's head if this worker's last checkpoint is old."""
     if voting.ballot_log.due(entry.id, voting.now()):
         await voting.db.run(lambda session: refresh(session, voting, entry))
+
+
+#: How often each worker looks for a log that grew and has an old checkpoint.
+SIGNING_PERIOD_SECONDS = 60
+
+
+def sign_due(session: Session, voting: Voting) -> None:
+    """Sign every public ballot's log whose checkpoint is due (open, or closed with new leaves)."""
+    now = voting.now()
+    for entry in voting.catalog:
+        if entry.is_public(now) and entry.state(now) is not WindowState.UPCOMING:
+            refresh(session, voting, entry)
+
+
+async def keep_signing(voting: Voting) -> None:
+    """Every minute, sign what is due: a growing log never waits for a visitor to be signed."""
+    while True:
+        await asyncio.sleep(SIGNING_PERIOD_SECONDS)
+        try:
+            await voting.db.run(lambda session: sign_due(session, voting))
+        except Exception:  # the database away a moment: try again next minute
+            log.exception("ballot log: signing due checkpoints failed")

@@ -2,9 +2,10 @@
 its signed checkpoints, and inclusion and consistency proofs against them.
 
 A checkpoint is made when a ballot's log has grown and its last checkpoint is older than
-``checkpoint_minutes`` (or there is none), and at the close: whenever a vote is recorded or
-anyone reads the log, so a log that grows is never more than that long without a signed
-head, and the final head exists as soon as anyone looks after the close. Workers that sign
+``checkpoint_minutes`` (or there is none), and at the close: whenever a vote is recorded,
+anyone reads the log, or each worker's minute comes round (``published.keep_signing``), so a
+log that grows is never much more than that long without a signed head, and the final head
+follows the close within a minute. Workers that sign
 the same size at once sign the same bytes (Ed25519 is deterministic); the unique constraint
 keeps one row.
 """
