@@ -20,3 +20,6 @@ class AwardPluginConfig(Config):
     #: Search synonyms: a section titled with a term is also found by the other words, e.g.
     #: ``申奖条件: [申报条件]`` (see site_plugins/search_terms.py).
     search_synonyms = c.Type(dict, default={})
+    #: The vote service's copies of the ballot logs' signed checkpoints and public key
+    #: (``<SZMQA_DATA_DIR>/ballot-log``), published under ``ballot-log/``; empty: none.
+    ballot_log_dir = c.Type(str, default="")

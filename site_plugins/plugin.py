@@ -22,6 +22,7 @@ from award.moments import to_moment
 from award.publication import notice_is_public, public_content
 from award.text_files import read_text
 from site_plugins import outputs, render
+from site_plugins.ballot_log import copy_checkpoints
 from site_plugins.banner import banner_items
 from site_plugins.config import AwardPluginConfig
 from site_plugins.contact import CONTACT_SLOT, Contact, contact_box, demo_contact, read_contact
@@ -157,9 +158,11 @@ class AwardPlugin(BasePlugin[AwardPluginConfig]):
 
     @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Give the search index the configured synonyms."""
+        """Give the search index the configured synonyms; publish the ballot logs' checkpoints."""
         synonyms = check_synonyms(self.config.search_synonyms)
         add_synonyms(Path(config.site_dir) / "search" / "search_index.json", synonyms)
+        if self.config.ballot_log_dir:
+            copy_checkpoints(Path(self.config.ballot_log_dir), Path(config.site_dir))
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """Expose the banner's windows and the demo flag to the theme templates."""

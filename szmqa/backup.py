@@ -26,7 +26,7 @@ from award.errors import AwardError
 from szmqa.doctor_checks import sqlite_file
 from vote_api.core.db import Database
 from vote_api.core.key_presence import fingerprint
-from vote_api.core.keys import with_keys
+from vote_api.core.keys import log_signing_seed, with_keys
 from vote_api.core.settings import Settings
 from vote_api.objections.storage import FINAL_SUFFIX
 from vote_api.schema import schema_state, sqlite_backup
@@ -42,6 +42,7 @@ def key_fingerprints(settings: Settings) -> dict[str, Any]:
     return {
         "secret_key": fingerprint(settings.secret.decode("utf-8")),
         "encryption_keys": [fingerprint(key) for key in settings.encryption_keys],
+        "log_signing_key": fingerprint(log_signing_seed(settings)),
     }
 
 
@@ -51,6 +52,7 @@ def keys_document(settings: Settings) -> dict[str, Any]:
         "secret_key": settings.secret.decode("utf-8"),
         "encryption_key": settings.encryption_keys[0],
         "old_encryption_keys": settings.encryption_keys[1:],
+        "log_signing_key": log_signing_seed(settings),
     }
 
 

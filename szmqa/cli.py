@@ -24,8 +24,10 @@ from award.publication import HELD_HEADING, held_back
 from award.stages import Stage
 from szmqa import (
     admin_tokens,
+    audit_ballot,
     backup,
     database,
+    demo_votes,
     doctor,
     hooks,
     publish,
@@ -39,6 +41,8 @@ from szmqa.demo import write_demo
 from szmqa.notices import new_notice
 from szmqa.publish import build_moment
 from vote_api.schema import SchemaError
+from vote_api.voting.ballot_log.copies import FOLDER as COPIES_FOLDER
+from vote_api.voting.ballot_log.copies import write_key
 
 DEFAULT_DEMO_DIR = Path("var/demo")
 DEFAULT_SITE_DIR = Path("var/site")
@@ -101,10 +105,24 @@ def build_site(site_dir: Path, demo_dir: Path | None) -> None:
     """Build the site with MkDocs (strict), with the demo content if given."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     env["SZMQA_DEMO_DIR"] = str(demo_dir.resolve()) if demo_dir else ""
+    # The service's copies of the ballot logs' checkpoints, published with the site.
+    data_dir = Path(os.environ.get("SZMQA_DATA_DIR", "var"))
+    env.setdefault("SZMQA_BALLOT_LOG_DIR", str((data_dir / COPIES_FOLDER).resolve()))
     # Not --quiet: it hides warnings from --strict too, and a broken link would pass.
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)]
     if subprocess.run(command, env=env, check=False).returncode != 0:
         raise AwardError("站点构建失败，见上方信息")
+
+
+def publish_log_key() -> None:
+    """Write the ballot log's public key where the site build finds it (before the first build)."""
+    from vote_api.core.checkpoint import verifier_key
+    from vote_api.core.keys import log_signing_key
+    from vote_api.core.settings import Settings
+
+    settings = Settings()
+    key = verifier_key(settings.log_name, log_signing_key(settings))
+    write_key(settings.data_dir / COPIES_FOLDER, key)
 
 
 def build_day() -> date:
@@ -123,6 +141,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Build the site and serve it with the vote service on one port."""
     demo_dir = write_demo(args.demo_dir, build_day()) if args.demo else None
+    publish_log_key()
     build_site(args.site, demo_dir)
     import uvicorn
 
@@ -143,6 +162,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if demo_dir is not None:  # a demo account for the demo only: production starts create none
         from vote_api.core.state import core_state
 
+        for ballot_id in demo_votes.seed_closed_ballots(app):
+            print(f"演示投票 {ballot_id}（已截止）写入了虚构的选票及其投票日志，可审计：")
+            print(f"  szmqa audit-ballot {base_url}/api/ballots/{ballot_id}")
         link = staff.demo_enrolment(core_state(app).db, base_url)
         print(f"演示账户“{staff.DEMO_NAME}”（管理员）：打开 {link}")
         print("  用验证器扫描二维码（或手动输入密钥）、设置密码后即可登录工作台。")
@@ -227,6 +249,7 @@ def parser() -> argparse.ArgumentParser:
     doctor.register(sub)
     backup.register(sub)
     restore.register(sub)
+    audit_ballot.register(sub)
     return root
 
 

@@ -36,7 +36,7 @@ from szmqa.backup import (
 from szmqa.doctor_checks import sqlite_file
 from vote_api.core.db import Database
 from vote_api.core.key_presence import fingerprint
-from vote_api.core.keys import KEY_FILE
+from vote_api.core.keys import KEY_FILE, LOG_KEY_FILE, stored_log_signing_seed
 from vote_api.core.settings import Settings
 from vote_api.schema import schema_state, sqlite_backup
 
@@ -164,6 +164,27 @@ def restore_database(settings: Settings, folder: Path, name: str) -> None:
     run_tool(command, "pg_restore")
 
 
+def choose_log_key(
+    settings: Settings, manifest: dict[str, Any], stored: dict[str, Any] | None
+) -> str | None:
+    """Check the ballot log's signing key; the one to write, if it comes from the backup.
+
+    Checkpoints signed before the backup stay verifiable only with the same key, so a
+    restored installation must sign on with it.
+    """
+    needed = manifest["keys"].get("log_signing_key")  # absent in backups of older versions
+    have = stored_log_signing_seed(settings)
+    if have is not None:
+        if needed is not None and fingerprint(have) != needed:
+            raise AwardError(
+                "密钥问题：投票日志的签名密钥（SZMQA_LOG_SIGNING_KEY 或数据目录中的 "
+                f"{LOG_KEY_FILE}）与备份时的不同，之后签署的检查点将无法与之前的衔接。"
+                "请改用备份时的密钥（备份时另存的 *.keys.json 中的 log_signing_key），什么都没有恢复"
+            )
+        return None
+    return None if stored is None else stored.get("log_signing_key")
+
+
 def restore(settings: Settings, archive: Path, keys_file: Path | None) -> dict[str, Any]:
     """Check everything, then restore the database, the attachments and the keys."""
     uploads = settings.objection_upload_path
@@ -175,6 +196,7 @@ def restore(settings: Settings, archive: Path, keys_file: Path | None) -> dict[s
         if stored is None and manifest["keys_included"]:
             stored = read_keys(folder / KEYS)
         to_write = choose_keys(settings, manifest, stored)
+        log_key = choose_log_key(settings, manifest, stored)
         key_path = settings.data_dir / KEY_FILE
         check_fresh(settings, manifest)
         (folder / ATTACHMENTS).mkdir(exist_ok=True)
@@ -189,6 +211,9 @@ def restore(settings: Settings, archive: Path, keys_file: Path | None) -> dict[s
             write_private(key_path, json.dumps(document).encode("utf-8"))
             manifest["keys_written"] = str(key_path)
             manifest["old_keys"] = len(to_write.get("old_encryption_keys", []))
+        if log_key is not None:
+            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            write_private(settings.data_dir / LOG_KEY_FILE, log_key.encode("ascii"))
     return manifest
 
 

@@ -45,6 +45,8 @@ from vote_api.schema import prepare_schema
 from vote_api.voting import admin_router as voting_admin
 from vote_api.voting import router as voting
 from vote_api.voting import standing
+from vote_api.voting.ballot_log import router as ballot_log
+from vote_api.voting.ballot_log.published import keep_signing
 from vote_api.voting.service import Voting, build_voting
 
 API_PREFIX = "/api"
@@ -105,12 +107,14 @@ def create_app(
         gc.set_threshold(young, middle, 100)
         drawing.acquire()  # the captcha drawing processes, started and warmed up now
         warming = asyncio.create_task(drawing.warm_up())
+        signing = asyncio.get_running_loop().create_task(keep_signing(voting_part))
         # For szmqa rotate-keys (real time, not a test's clock: it tells running from stopped).
         async with present(
             core.db, settings.encryption_keys, shanghai_now, refresh=not core.db.is_sqlite
         ):
             yield
         warming.cancel()
+        signing.cancel()
         await voting_part.recorder.close()
         core.db.close()
         drawing.release()
@@ -154,6 +158,7 @@ def create_app(
         health.router,
         captchas.router,
         voting.router,
+        ballot_log.router,
         *voting_part.proofs.routers(),
         standing.router,
         voting_admin.router,

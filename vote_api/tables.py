@@ -14,6 +14,7 @@ from vote_api.objections.models import (
     ObjectionEvent,
     ObjectionFile,
 )
+from vote_api.voting.ballot_log.models import CheckpointRow, LogLeaf, LogSize
 from vote_api.voting.models import NetworkDay, SmsCode, SmsQuota, SmsTally, Vote
 from vote_api.voting.proofs.wechat.states import WechatState
 
@@ -35,4 +36,7 @@ TABLES = (
     WechatState,
     ServiceKeys,
     UsedHumanToken,
+    LogLeaf,
+    LogSize,
+    CheckpointRow,
 )

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import NOW, Console
+from tests.factories import NOW, Console, run_async
 from vote_api.console import signin_guard
 from vote_api.console.models import Role
 from vote_api.console.signin_guard import (
@@ -104,7 +104,7 @@ def test_signin_guard_checks_at_most_its_threads_at_once() -> None:
         async def many() -> list[bool]:
             return await asyncio.gather(*(guard.verify(None, "x") for _ in range(8)))
 
-        assert asyncio.run(many()) == [False] * 8
+        assert run_async(many()) == [False] * 8
     finally:
         signin_guard.password_matches = real  # type: ignore[assignment]
         guard.close()

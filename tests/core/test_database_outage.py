@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from tests.conftest import LiveServer
 from tests.core.tcp_proxy import TcpProxy
-from tests.factories import CULTURE, IMAGE_ANSWER, Apps, Env, csrf_of
+from tests.factories import CULTURE, IMAGE_ANSWER, Apps, Env, csrf_of, run_async
 from tests.migrations.databases import postgres_schema
 from vote_api.core.db import PROBE_TTL_SECONDS
 from vote_api.core.errors import DATABASE_RETRY_AFTER
@@ -229,8 +229,8 @@ def test_postgresql_cut_mid_burst_503_nothing_lost_recovers(
         env = make_env(database_url=through(url, proxy), ratelimit_enabled=False)
         caplog.set_level(logging.INFO)
         with LiveServer(env.app, log_config=None) as server:  # logs reach caplog
-            queue = asyncio.run(tickets(server.url))
-            seen = asyncio.run(burst(server.url, queue, proxy))
+            queue = run_async(tickets(server.url))
+            seen = run_async(burst(server.url, queue, proxy))
             assert not seen["other"], [(r.status_code, r.text) for r in seen["other"]]
             assert seen["refused"], "the cut refused no vote: it came too late"
             for _, response in seen["refused"]:
@@ -243,7 +243,7 @@ def test_postgresql_cut_mid_burst_503_nothing_lost_recovers(
 
             wait_for_probe()
             assert httpx.get(f"{server.url}/api/health").status_code == 200
-            retried = asyncio.run(retry([ticket for ticket, _ in seen["refused"]], server.url))
+            retried = run_async(retry([ticket for ticket, _ in seen["refused"]], server.url))
         accepted = seen["accepted"] + [r.json()["receipt"] for r in retried if r.status_code == 201]
         # A vote whose answer the cut swallowed may have been committed: its retry is refused.
         assert all(r.status_code in (201, 400, 409) for r in retried), [r.text for r in retried]

@@ -25,11 +25,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from uvicorn.importer import import_from_string
 
 from tests.conftest import missing
 from tests.factories import CULTURE, IMAGE_ANSWER, ROOT, free_port
 from tests.migrations.databases import postgres_schema
-from vote_api.core.serving import server_limits
+from vote_api.core.serving import HeadGuard, server_limits
 
 DEPLOY = ROOT / "deploy"
 NGINX_CONF = DEPLOY / "nginx" / "szmqa.conf"
@@ -59,7 +60,8 @@ def test_the_unit_checks_before_it_starts_and_runs_the_readme_limits() -> None:
     start = shlex.split(unit_value("ExecStart"))
     assert "vote_api.main:app_from_environment" in start and "--no-proxy-headers" in start
     limits = server_limits()
-    assert start[start.index("--http") + 1] == limits["http"]
+    protocol = import_from_string(start[start.index("--http") + 1])  # as uvicorn resolves it
+    assert protocol is HeadGuard and issubclass(limits["http"], protocol)
     size = start[start.index("--h11-max-incomplete-event-size") + 1]
     assert int(size) == limits["h11_max_incomplete_event_size"]
     assert int(start[start.index("--timeout-keep-alive") + 1]) == limits["timeout_keep_alive"]

@@ -36,6 +36,10 @@ def test_timestamps_every_column_is_time_zone_aware_in_the_models() -> None:
     assert naive == []
 
 
+#: Tables the insert of a vote fills by trigger (migration 0008).
+LOG_TABLES = frozenset({"ballot_log_leaf", "ballot_log_size"})
+
+
 def filler(column: Column[object], moment: dt.datetime) -> object:
     """A value of the column's Python type (one row per table: 1 satisfies the foreign keys)."""
     values = {dt.datetime: moment, bool: False, int: 1, bytes: b"x", str: "x"}
@@ -55,6 +59,8 @@ def test_timestamps_read_back_the_instant_written_on_postgres(postgres_url: str,
         with engine.begin() as connection:
             assert connection.exec_driver_sql("SHOW TimeZone").scalar() == zone
             for table in SQLModel.metadata.sorted_tables:
+                if table.name in LOG_TABLES:
+                    continue  # written by the vote's trigger; no timestamp of their own
                 row = {column.name: filler(column, written) for column in table.columns}
                 connection.execute(insert(table).values(**row))
         checked = 0

@@ -8,12 +8,14 @@ of a deployment. Production refuses to start without both keys set (see ``Settin
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
 import secrets
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import SecretStr
 
 from vote_api.core.settings import Settings
@@ -33,20 +35,10 @@ def _read_or_create(path: Path) -> dict[str, str]:
         "secret_key": secrets.token_urlsafe(48),
         "encryption_key": secrets.token_urlsafe(48),
     }
-    # Written whole under a temporary name, then linked into place: a worker starting at the
-    # same moment either finds no file or a complete one, never a half-written one.
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(keys, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    try:
-        os.link(temp, path)
-    except FileExistsError:  # another process was first: use its keys
-        return json.loads(path.read_text(encoding="utf-8"))
-    finally:
-        temp.unlink(missing_ok=True)
+    fresh = json.dumps(keys)
+    stored = _write_once(path, fresh)
+    if stored != fresh:  # another process was first: use its keys
+        return json.loads(stored)
     log.warning(
         "generated random keys into %s (SZMQA_SECRET_KEY / SZMQA_ENCRYPTION_KEY are not set); "
         "keep this file with the database: without it, stored personal data cannot be read",
@@ -68,3 +60,68 @@ def with_keys(settings: Settings) -> Settings:
             "encryption_key": settings.encryption_key or SecretStr(stored["encryption_key"]),
         }
     )
+
+
+LOG_KEY_FILE = "log-signing-key"
+
+
+def log_signing_key(settings: Settings) -> Ed25519PrivateKey:
+    """The installation's checkpoint signing key: from the setting, or the data folder's file."""
+    if settings.log_signing_key is not None:
+        encoded = settings.log_signing_key.get_secret_value()
+    else:
+        path = settings.data_dir / LOG_KEY_FILE
+        try:
+            encoded = path.read_text(encoding="ascii")
+        except FileNotFoundError:
+            encoded = _write_once(path, base64.b64encode(secrets.token_bytes(32)).decode())
+            log.warning(
+                "generated the ballot log's signing key into %s (SZMQA_LOG_SIGNING_KEY is not "
+                "set); keep it with the other keys: checkpoints are signed with it",
+                path,
+            )
+    try:
+        seed = base64.b64decode(encoded.strip(), validate=True)
+        return Ed25519PrivateKey.from_private_bytes(seed)
+    except ValueError:
+        raise ValueError(
+            "SZMQA_LOG_SIGNING_KEY (or the log-signing-key file) must be base64 of 32 bytes"
+        ) from None
+
+
+def log_signing_seed(settings: Settings) -> str:
+    """The checkpoint signing key's 32-byte seed in base64 (what a backup of the keys keeps)."""
+    raw = log_signing_key(settings).private_bytes_raw()
+    return base64.b64encode(raw).decode("ascii")
+
+
+def stored_log_signing_seed(settings: Settings) -> str | None:
+    """The checkpoint signing key this installation already has (setting or file), if any."""
+    if settings.log_signing_key is not None:
+        return settings.log_signing_key.get_secret_value().strip()
+    try:
+        return (settings.data_dir / LOG_KEY_FILE).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+
+
+def _write_once(path: Path, content: str) -> str:
+    """Write ``content`` (mode 0600) unless another process was first; return what is stored.
+
+    Written whole under a temporary name, then linked into place: a process starting at the
+    same moment either finds no file or a complete one, never a half-written one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        return path.read_text(encoding="ascii")
+    finally:
+        temp.unlink(missing_ok=True)
+    return content

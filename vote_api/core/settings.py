@@ -172,3 +172,13 @@ class Settings(BaseSettings):
     def content_roots(self) -> list[Path]:
         """The folders holding award years and notices."""
         return [self.content_dir] + ([self.demo_dir] if self.demo_dir else [])
+
+    # The ballot log (signed checkpoints of each ballot's Merkle log)
+    #: The log's name: the signing key's name and the prefix of each ballot log's origin.
+    log_name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.:/_-]{0,99}$")] = (
+        "localhost/szmqa"
+    )
+    #: The Ed25519 signing key (base64 of its 32-byte seed); unset: <data_dir>/log-signing-key.
+    log_signing_key: SecretStr | None = None
+    #: A ballot's log gets a new checkpoint once its last one is this old and the log grew.
+    checkpoint_minutes: Annotated[int, Field(ge=1, le=60)] = 10

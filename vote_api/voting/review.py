@@ -16,6 +16,7 @@ from vote_api.core.csvcells import safe_row
 from vote_api.core.errors import APIError
 from vote_api.core.timeutil import from_db, to_db
 from vote_api.voting.anomalies import Cluster, find_clusters, load_votes
+from vote_api.voting.ballot_log.leaves import append_invalidation
 from vote_api.voting.models import Vote
 
 CSV_COLUMNS = [
@@ -103,6 +104,7 @@ def invalidate(
         .where(col(Vote.id) == vote_id)
         .values(invalidated_at=to_db(now), invalidated_reason=reason, invalidated_category="manual")
     )
+    append_invalidation(session, ballot_id, [vote_id], "manual", now)
     record(
         session,
         at=now,
@@ -131,6 +133,14 @@ def invalidate_cluster(
             f"没有编号为 {cluster_id[:40]} 的可疑票群（可能已被处理或已变化），请刷新异常列表后重试",
         )
     touched = sorted(cluster.vote_ids)
+    newly: list[int] = list(
+        session.execute(
+            select(col(Vote.id)).where(
+                col(Vote.id).in_(touched), col(Vote.invalidated_at).is_(None)
+            )
+        ).scalars()
+    )
+    append_invalidation(session, ballot_id, newly, cluster.kind.value, now)
     session.execute(
         update(Vote)
         .where(col(Vote.id).in_(touched), col(Vote.invalidated_at).is_(None))

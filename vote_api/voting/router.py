@@ -13,6 +13,7 @@ from vote_api.core.errors import APIError
 from vote_api.core.humancheck import HumanAnswer, Ticket
 from vote_api.core.limits import RECEIPT_LIMIT, VOTE_LIMIT, rate_limit
 from vote_api.voting.anomalies import CATEGORY_LABELS
+from vote_api.voting.ballot_log.published import checkpoint_after_vote, receipt_inclusion
 from vote_api.voting.casting import Submission, outcome_of, prepare
 from vote_api.voting.catalog import moment_words
 from vote_api.voting.deps import CatalogDep, VotingDep, voting_of
@@ -131,6 +132,7 @@ async def vote(request: Request, ballot_id: str, body: VoteIn) -> Response:
     )
     response = Response(accepted.model_dump_json(), status_code=201, media_type="application/json")
     voting.device.remember(request, response, device)
+    await checkpoint_after_vote(voting, entry)
     return response
 
 
@@ -158,6 +160,7 @@ async def receipt_answer(code: str, voting: Voting) -> ReceiptOut:
     if found is None:
         raise APIError(404, "receipt_not_found", RECEIPT_NOT_FOUND)
     entry = voting.catalog.get(found.ballot_id)
+    in_log = await voting.db.run(lambda session: receipt_inclusion(session, voting, entry, digest))
     when = moment_words(found.at)
     if found.invalidated_at is not None:
         message = (
@@ -179,6 +182,7 @@ async def receipt_answer(code: str, voting: Voting) -> ReceiptOut:
             else None
         ),
         message=message,
+        log=in_log,
     )
 
 

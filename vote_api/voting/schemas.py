@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from award.models import VotePeriod, VoterProof
 from award.windows import WindowState
 from vote_api.core.humancheck import TOKEN_MAX_LENGTH
+from vote_api.voting.ballot_log.schemas import InclusionOut
 from vote_api.voting.catalog import PERIOD_TEXT, STATE_LABELS, BallotEntry
 
 CandidateId = Annotated[str, Field(min_length=1, max_length=40)]
@@ -128,6 +129,8 @@ class ReceiptOut(BaseModel):
     invalidated_reason: str | None = None
     candidates: list[CandidateOut] | None = None
     message: str
+    #: The vote's leaf in the ballot log and its proof, once a signed checkpoint covers it.
+    log: InclusionOut | None = None
 
 
 class CandidateResult(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fastapi import Request, Response
 
@@ -14,7 +14,10 @@ from vote_api.core.content import ContentHolder
 from vote_api.core.db import Database
 from vote_api.core.errors import APIError
 from vote_api.core.humancheck import HumanCheck, Purpose
+from vote_api.core.keys import log_signing_key
 from vote_api.core.state import CoreState
+from vote_api.voting.ballot_log.copies import FOLDER as COPIES_FOLDER
+from vote_api.voting.ballot_log.service import BallotLog
 from vote_api.voting.casting import Paper, Traits
 from vote_api.voting.catalog import BallotCatalog
 from vote_api.voting.proofs import ProofMethods
@@ -38,6 +41,8 @@ class Voting:
     proofs: ProofMethods
     #: This browser's device identity, read on every vote whatever its ballot's method.
     device: DeviceProof
+    #: Every ballot's Merkle log: trees, checkpoints, proofs.
+    ballot_log: BallotLog
 
     def now(self) -> datetime:
         """The server's current time (Asia/Shanghai), from the app's clock."""
@@ -100,4 +105,10 @@ def build_voting(core: CoreState) -> Voting:
         human_check=core.human_check,
         proofs=proofs,
         device=proofs.of(DeviceProof),
+        ballot_log=BallotLog(
+            core.settings.log_name,
+            log_signing_key(core.settings),
+            timedelta(minutes=core.settings.checkpoint_minutes),
+            core.settings.data_dir / COPIES_FOLDER,
+        ),
     )

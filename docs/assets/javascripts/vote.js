@@ -804,6 +804,31 @@
 
   // --- receipt check -------------------------------------------------------------------
 
+  var receiptLog = document.getElementById("receipt-log");
+
+  function checkInLog(data) {
+    if (!receiptLog) return;
+    if (!data.log) {
+      say(receiptLog, "这张选票已记入投票日志，还没有签名检查点涵盖它（日志增长后至少每 10 分钟签署一次），" +
+        "稍后再查询即可在浏览器中核对它在日志中。", "notice");
+      return;
+    }
+    if (!(window.crypto && crypto.subtle && window.szmqaBallotLog)) {
+      say(receiptLog, "此浏览器不能计算摘要，无法在浏览器中核对投票日志。", "error");
+      return;
+    }
+    say(receiptLog, "正在浏览器中核对投票日志……");
+    fetch("../ballot-log/key.txt", { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : ""; },
+        function () { return ""; })
+      .then(function (publishedKey) {
+        return window.szmqaBallotLog.verify(data.log, data.receipt_digest, publishedKey);
+      })
+      .then(function (checked) {
+        say(receiptLog, checked.text, checked.ok ? "success" : "error");
+      });
+  }
+
   var receiptForm = document.getElementById("receipt-form");
   var receiptResult = document.getElementById("receipt-result");
   if (receiptForm && receiptResult) {
@@ -833,6 +858,7 @@
         }
         text += "回执摘要：" + data.receipt_digest;
         say(receiptResult, text, data.counted ? "success" : "error");
+        checkInLog(data);
       });
     });
   }
