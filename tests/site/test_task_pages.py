@@ -58,8 +58,8 @@ def test_every_link_to_a_ballot_lands_on_the_ballot_below_the_header(
         ballot = link.split("#", 1)[1]
         page.goto(link)
         page.wait_for_function(
-            "(id) => document.activeElement.closest('#' + id) !== null", arg=ballot
-        )
+            "(id) => document.activeElement.closest('#' + id) !== null", arg=ballot, timeout=90_000
+        )  # a generous wait: the page asks the service for every ballot first
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(300)
         where = page.evaluate(_LANDING, ballot)
