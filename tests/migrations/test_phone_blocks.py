@@ -1,4 +1,4 @@
-"""Migration 0011 erases the 4-digit region blocks stored beside phone votes."""
+"""Migration 0008 erases the 4-digit region blocks stored beside phone votes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from vote_api.core.db import make_engine
 from vote_api.schema import _config, upgrade
 
 
-def test_migration_0011_erases_stored_region_blocks_and_adds_the_tallies(tmp_path: Path) -> None:
+def test_migration_0008_erases_stored_region_blocks_and_adds_the_tallies(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path}/old.db")
     with engine.begin() as connection:
         command.upgrade(_config(connection), "0007")
@@ -25,7 +25,7 @@ def test_migration_0011_erases_stored_region_blocks_and_adds_the_tallies(tmp_pat
             )
         )
     _before, applied = upgrade(engine)
-    assert "0011" in applied
+    assert "0008" in applied
     with engine.connect() as connection:
         row = connection.execute(text("SELECT phone_segment, phone_block FROM vote")).one()
         tables = {name for (name,) in connection.execute(text("SELECT name FROM sqlite_master"))}

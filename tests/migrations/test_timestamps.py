@@ -36,7 +36,7 @@ def test_timestamps_every_column_is_time_zone_aware_in_the_models() -> None:
     assert naive == []
 
 
-#: Tables the insert of a vote fills by trigger (migration 0008).
+#: Tables the insert of a vote fills by trigger (migration 0012).
 LOG_TABLES = frozenset({"ballot_log_leaf", "ballot_log_size"})
 
 

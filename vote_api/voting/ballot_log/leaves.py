@@ -1,6 +1,6 @@
 """Leaves of the ballot log: their canonical JSON, appending an invalidation, reading them back.
 
-A vote's leaf is written by the database trigger of migration 0008 from the inserted row; an
+A vote's leaf is written by the database trigger of migration 0012 from the inserted row; an
 invalidation's leaf is appended here, in the invalidation's transaction, and names the leaf
 indices it sets aside and the reason's category (never the free-text reason, never anything
 about the voter). Both number their leaf with the same counter row (``ballot_log_size``).

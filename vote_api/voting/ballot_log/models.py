@@ -1,7 +1,7 @@
 """The ballot log's tables: its leaves, its size per ballot, and its signed checkpoints.
 
 Leaves are appended in the transaction that records the vote (a database trigger on
-``vote``, migration 0008) or the invalidation (``leaves.append_invalidation``). The size row
+``vote``, migration 0012) or the invalidation (``leaves.append_invalidation``). The size row
 of a ballot is the counter that gives each leaf its index: the upsert that bumps it locks the
 row until the transaction ends, so indices are gap-free and unique per ballot however many
 workers write at once, and a rolled-back vote gives its index back. Leaves and checkpoints

@@ -6,7 +6,7 @@ keeps its number's 4-digit region block, only a bucket of a keyed hash of the 7-
 block: the blocks stored so far are erased (they cannot be turned into buckets without the
 service's key, which migrations do not hold).
 
-Revision ID: 0011
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-06
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None

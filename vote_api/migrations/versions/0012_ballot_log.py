@@ -11,8 +11,8 @@ workers) and one INSERT of the round's leaves, numbered in the order the votes w
 inserted; a per-row trigger there measured several times slower (bench/bench_merkle.py).
 Leaves and checkpoints refuse UPDATE and DELETE.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-06
 """
 
@@ -24,8 +24,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
