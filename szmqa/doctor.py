@@ -22,6 +22,7 @@ from szmqa.doctor_checks import (
     data_findings,
     environment_findings,
     key_findings,
+    log_name_findings,
     publish_findings,
     site_url_findings,
     worker_findings,
@@ -59,6 +60,7 @@ def diagnose(
         *data_findings(settings),
         *worker_findings(settings),
         *site_url_findings(settings, recorded_url),
+        *log_name_findings(settings),
         *published,
         *content_findings(settings, moment),
     ]

@@ -145,6 +145,20 @@ def site_url_findings(settings: Settings, recorded: str) -> Iterator[Finding]:
     yield passed(f"网站地址 {url}")
 
 
+def log_name_findings(settings: Settings) -> Iterator[Finding]:
+    """The ballot log's name: the origin of every checkpoint, how auditors tell whose log it is."""
+    host = settings.log_name.split("/", 1)[0].split(":", 1)[0]
+    if host in ("localhost", "127.0.0.1") or host.endswith(".localhost"):
+        yield warning(
+            f"投票日志的名称 SZMQA_LOG_NAME 是本机名称（{settings.log_name}）：每个检查点以它为来源，"
+            "审计者据此认出是哪个网站的投票日志",
+            "在第一次投票开始之前，在服务的环境文件中设置 SZMQA_LOG_NAME=正式网址的域名/szmqa"
+            "（如 szmqa.example.gov.cn/szmqa），此后不要更改",
+        )
+        return
+    yield passed(f"投票日志名称 {settings.log_name}")
+
+
 def key_findings(
     settings: Settings, env_file: Path | None, keys_missing: bool
 ) -> Iterator[Finding]:

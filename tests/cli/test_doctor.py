@@ -225,3 +225,13 @@ def test_production_start_refuses_on_a_blocker_and_stops_every_worker(
     assert "服务未启动：上线检查发现阻止上线的问题" in err
     assert "SITE_URL 为本机地址" in err and "Traceback" not in err
     assert "died" not in err  # stopped, not restarted
+
+
+def test_doctor_warns_of_a_ballot_log_named_after_this_machine(good: dict[str, Any]) -> None:
+    def warned(values: dict[str, Any]) -> list[str]:
+        findings = diagnose(Settings(**values), now=BEFORE_VOTE)
+        return [f.text for f in findings if not f.ok and "SZMQA_LOG_NAME" in f.text]
+
+    assert warned(good) != []  # the default, localhost/szmqa
+    assert warned({**good, "log_name": "szmqa.example.gov.cn/szmqa"}) == []
+    assert blockers(good) == []  # a warning: the service still starts
