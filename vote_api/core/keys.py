@@ -65,21 +65,27 @@ def with_keys(settings: Settings) -> Settings:
 LOG_KEY_FILE = "log-signing-key"
 
 
+def stored_log_signing_seed(settings: Settings) -> str | None:
+    """The checkpoint signing key this installation already has (setting or file), if any."""
+    if settings.log_signing_key is not None:
+        return settings.log_signing_key.get_secret_value().strip()
+    try:
+        return (settings.data_dir / LOG_KEY_FILE).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+
+
 def log_signing_key(settings: Settings) -> Ed25519PrivateKey:
     """The installation's checkpoint signing key: from the setting, or the data folder's file."""
-    if settings.log_signing_key is not None:
-        encoded = settings.log_signing_key.get_secret_value()
-    else:
+    encoded = stored_log_signing_seed(settings)
+    if encoded is None:
         path = settings.data_dir / LOG_KEY_FILE
-        try:
-            encoded = path.read_text(encoding="ascii")
-        except FileNotFoundError:
-            encoded = _write_once(path, base64.b64encode(secrets.token_bytes(32)).decode())
-            log.warning(
-                "generated the ballot log's signing key into %s (SZMQA_LOG_SIGNING_KEY is not "
-                "set); keep it with the other keys: checkpoints are signed with it",
-                path,
-            )
+        encoded = _write_once(path, base64.b64encode(secrets.token_bytes(32)).decode())
+        log.warning(
+            "generated the ballot log's signing key into %s (SZMQA_LOG_SIGNING_KEY is not "
+            "set); keep it with the other keys: checkpoints are signed with it",
+            path,
+        )
     try:
         seed = base64.b64decode(encoded.strip(), validate=True)
         return Ed25519PrivateKey.from_private_bytes(seed)
@@ -93,16 +99,6 @@ def log_signing_seed(settings: Settings) -> str:
     """The checkpoint signing key's 32-byte seed in base64 (what a backup of the keys keeps)."""
     raw = log_signing_key(settings).private_bytes_raw()
     return base64.b64encode(raw).decode("ascii")
-
-
-def stored_log_signing_seed(settings: Settings) -> str | None:
-    """The checkpoint signing key this installation already has (setting or file), if any."""
-    if settings.log_signing_key is not None:
-        return settings.log_signing_key.get_secret_value().strip()
-    try:
-        return (settings.data_dir / LOG_KEY_FILE).read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        return None
 
 
 def _write_once(path: Path, content: str) -> str:

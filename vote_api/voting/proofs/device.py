@@ -14,14 +14,14 @@ from fastapi import APIRouter, Request, Response
 from award.models import Ballot, VoterProof
 from vote_api.core.cookies import Cookie, SignedValue, is_https
 from vote_api.core.settings import IPNetwork
-from vote_api.voting.proofs.method import Proof, ProofSetup, Voter, keyed_hash
+from vote_api.voting.proofs.method import NamedProof, Proof, ProofSetup, Voter, keyed_hash
 
 COOKIE_NAME = "szmqa_voter"
 COOKIE_PATH = "/api"
 _TOKEN_BYTES = 18
 
 
-class DeviceProof:
+class DeviceProof(NamedProof):
     """A random voter token, signed with HMAC-SHA256, kept in an HttpOnly SameSite=Lax cookie."""
 
     name: ClassVar[VoterProof] = VoterProof.DEVICE
@@ -41,11 +41,6 @@ class DeviceProof:
         """The device proof of an app's settings."""
         settings = setup.settings
         return cls(settings.secret, settings.voter_cookie_days, settings.trusted_proxies)
-
-    @property
-    def label(self) -> str:
-        """What the vote page tells the voter."""
-        return self.name.label
 
     def token_from_cookie(self, value: str | None) -> str | None:
         """The token of a well-signed cookie value, or None for a missing or forged one."""

@@ -21,6 +21,7 @@ from award.models import Ballot, VoterProof
 from vote_api.core.content import ContentHolder
 from vote_api.core.db import Database
 from vote_api.core.settings import Settings
+from vote_api.voting.catalog import BallotCatalog
 
 
 def keyed_hash(secret: bytes, purpose: str, value: str) -> str:
@@ -54,6 +55,28 @@ class ProofSetup:
     settings: Settings
     db: Database
     contents: ContentHolder
+
+
+class NamedProof:
+    """What every method shares: the Chinese label of its name."""
+
+    name: ClassVar[VoterProof]
+
+    @property
+    def label(self) -> str:
+        """What the vote page tells the voter."""
+        return self.name.label
+
+
+class BallotReadingProof(NamedProof):
+    """A method whose routes look ballots up in the current content (phone, WeChat)."""
+
+    _contents: ContentHolder
+
+    @property
+    def catalog(self) -> BallotCatalog:
+        """The ballots of the current content."""
+        return self._contents.derived(BallotCatalog)
 
 
 class VoterProofMethod(Protocol):

@@ -21,8 +21,7 @@ from vote_api.core.errors import APIError
 from vote_api.core.humancheck import HumanAnswer
 from vote_api.core.limits import SMS_LIMIT, VERIFY_LIMIT, rate_limit
 from vote_api.core.parts import dependency
-from vote_api.voting.catalog import BallotCatalog
-from vote_api.voting.proofs.method import Proof, ProofSetup, Voter
+from vote_api.voting.proofs.method import BallotReadingProof, Proof, ProofSetup, Voter
 from vote_api.voting.proofs.phone.codes import (
     CODE_TTL,
     RESEND_AFTER,
@@ -59,7 +58,7 @@ SPECIAL_NUMBER_REFUSED = (
 )
 
 
-class PhoneProof:
+class PhoneProof(BallotReadingProof):
     """Numbers proven by SMS code: the gateway, the sessions, and the proof of a vote."""
 
     name: ClassVar[VoterProof] = VoterProof.PHONE
@@ -120,16 +119,6 @@ class PhoneProof:
                 network_hourly_limit=settings.sms_network_hourly_limit,
             ),
         )
-
-    @property
-    def label(self) -> str:
-        """What the vote page tells the voter."""
-        return self.name.label
-
-    @property
-    def catalog(self) -> BallotCatalog:
-        """The ballots of the current content."""
-        return self._contents.derived(BallotCatalog)
 
     def prove(self, request: Request, ballot: Ballot, now: datetime, device: Voter) -> Proof:
         """The verified number's proof; 401 before verifying, 403 for a refused segment."""

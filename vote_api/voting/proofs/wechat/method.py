@@ -24,8 +24,7 @@ from vote_api.core.errors import APIError
 from vote_api.core.limits import VERIFY_LIMIT, rate_limit
 from vote_api.core.parts import dependency
 from vote_api.core.qr import qr_svg
-from vote_api.voting.catalog import BallotCatalog
-from vote_api.voting.proofs.method import Proof, ProofSetup, Voter, keyed_hash
+from vote_api.voting.proofs.method import BallotReadingProof, Proof, ProofSetup, Voter, keyed_hash
 from vote_api.voting.proofs.wechat.oauth import WechatAccount
 from vote_api.voting.proofs.wechat.session import SESSION_TTL, VerifiedWechat, WechatCookies
 from vote_api.voting.proofs.wechat.states import STATE_REFUSED, new_state, take_state
@@ -51,7 +50,7 @@ NOT_VERIFIED = (
 )
 
 
-class WechatProof:
+class WechatProof(BallotReadingProof):
     """Voters WeChat vouched for: the account, the cookies, and the proof of a vote."""
 
     name: ClassVar[VoterProof] = VoterProof.WECHAT
@@ -88,16 +87,6 @@ class WechatProof:
         )
         cookies = WechatCookies(settings.secret, settings.trusted_proxies)
         return cls(settings.secret, setup.db, setup.contents, account, cookies, settings.site_url)
-
-    @property
-    def label(self) -> str:
-        """What the vote page tells the voter."""
-        return self.name.label
-
-    @property
-    def catalog(self) -> BallotCatalog:
-        """The ballots of the current content."""
-        return self._contents.derived(BallotCatalog)
 
     def voter_key(self, openid: str) -> str:
         """The keyed hash a voter's votes are stored under (the openid itself is never kept)."""
